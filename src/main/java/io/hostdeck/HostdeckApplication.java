@@ -1,0 +1,14 @@
+package io.hostdeck;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class HostdeckApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(HostdeckApplication.class, args);
+    }
+}

@@ -1,0 +1,140 @@
+package io.hostdeck.host.procfs;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import io.hostdeck.host.HostProperties;
+import io.hostdeck.host.HostUnavailableException;
+
+/**
+ * Reads the target's procfs. Processes come and go while we read: a file that vanished means the
+ * process is gone, not an error.
+ */
+@Component
+public class ProcFs {
+
+    private static final Path OWN_PROC = Path.of("/proc");
+
+    private final HostProperties host;
+    private final Path proc;
+
+    public ProcFs(HostProperties host) {
+        this.host = host;
+        this.proc = host.proc();
+    }
+
+    public Path proc() {
+        return proc;
+    }
+
+    /** The kernel release: one kernel serves every namespace, so any procfs tells it. */
+    public String kernelRelease() {
+        return firstLine(proc.resolve("sys/kernel/osrelease"))
+                .orElseThrow(() -> new HostUnavailableException("no procfs at " + proc));
+    }
+
+    /**
+     * The target's hostname. /proc/sys answers for the reader's own UTS namespace, so it is the
+     * target's only when we share PID 1's; otherwise the target's /etc/hostname is what it set.
+     */
+    public Hostname hostname() {
+        OptionalLong ours = namespaceInode(OWN_PROC.resolve("self/ns/uts"));
+        OptionalLong target = namespaceInode(proc.resolve("1/ns/uts"));
+        if (ours.isPresent() && ours.equals(target)) {
+            return new Hostname(firstLine(OWN_PROC.resolve("sys/kernel/hostname")).orElse(""), "kernel");
+        }
+        Path etc = host.under("etc/hostname");
+        return new Hostname(firstLine(etc).orElse(""), etc.toString());
+    }
+
+    /**
+     * The PID namespaces of the target's processes other than its PID 1's: each is a container
+     * or sandbox in the kernel's own view, whichever runtime made it.
+     */
+    public Set<Long> foreignPidNamespaces() {
+        Path initLink = proc.resolve("1/ns/pid");
+        long init;
+        try {
+            init = parseNamespaceLink(Files.readSymbolicLink(initLink).toString()).orElseThrow(
+                    () -> new HostUnavailableException(initLink + " is not a namespace link"));
+        } catch (NoSuchFileException e) {
+            throw new HostUnavailableException("no procfs at " + proc + " (" + initLink + " is missing)");
+        } catch (AccessDeniedException e) {
+            throw new HostUnavailableException("cannot read " + initLink + ": permission denied; seeing other"
+                    + " processes' namespaces takes root with CAP_SYS_PTRACE");
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot read " + initLink + ": " + e.getMessage(), e);
+        }
+        Set<Long> found = new HashSet<>();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, ProcFs::isPid)) {
+            for (Path pid : pids) {
+                namespaceInode(pid.resolve("ns/pid")).ifPresent(ns -> {
+                    if (ns != init) {
+                        found.add(ns);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot list " + proc + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    private static boolean isPid(Path p) {
+        String name = p.getFileName().toString();
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The inode in a namespace link such as {@code pid:[4026531836]}; empty when gone or unreadable. */
+    static OptionalLong namespaceInode(Path link) {
+        try {
+            return parseNamespaceLink(Files.readSymbolicLink(link).toString());
+        } catch (IOException | SecurityException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    static OptionalLong parseNamespaceLink(String target) {
+        int open = target.indexOf(":[");
+        if (open < 0 || !target.endsWith("]")) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(target.substring(open + 2, target.length() - 1)));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    static Optional<String> firstLine(Path file) {
+        try {
+            String text = Files.readString(file);
+            int nl = text.indexOf('\n');
+            return Optional.of((nl < 0 ? text : text.substring(0, nl)).strip());
+        } catch (IOException e) { // gone (ENOENT, ESRCH) or unreadable: absent, not an error
+            return Optional.empty();
+        }
+    }
+
+    /** @param source where it was read: "kernel", or the file it came from */
+    public record Hostname(String name, String source) {
+    }
+}

@@ -1,0 +1,21 @@
+package io.hostdeck.system;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+
+@Controller
+class HomeController {
+
+    private final HostOverviewService overview;
+
+    HomeController(HostOverviewService overview) {
+        this.overview = overview;
+    }
+
+    @GetMapping("/")
+    String home(Model model) {
+        model.addAttribute("overview", overview.overview());
+        return "system/home";
+    }
+}
