@@ -2,7 +2,6 @@ package io.hostdeck.live;
 
 import java.io.IOException;
 import java.security.Principal;
-import java.util.Map;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -34,7 +33,7 @@ class LiveHandler extends TextWebSocketHandler {
     @Override
     public void afterConnectionEstablished(WebSocketSession session) throws IOException {
         Principal user = session.getPrincipal();
-        send(session, Map.of("type", "hello", "user", user == null ? "" : user.getName()));
+        send(session, new Hello(user == null ? "" : user.getName()));
     }
 
     @Override
@@ -53,7 +52,7 @@ class LiveHandler extends TextWebSocketHandler {
         }
         String type = node.path("type").asString("");
         switch (type) {
-            case "ping" -> send(session, Map.of("type", "pong"));
+            case "ping" -> send(session, new Pong());
             case "" -> error(session, "message has no \"type\"");
             default -> error(session, "unknown message type \"" + abbreviate(type) + "\"");
         }
@@ -65,13 +64,31 @@ class LiveHandler extends TextWebSocketHandler {
     }
 
     private void error(WebSocketSession session, String message) throws IOException {
-        send(session, Map.of("type", "error", "message", message));
+        send(session, new Problem(message));
     }
 
-    private void send(WebSocketSession session, Map<String, String> message) throws IOException {
+    private void send(WebSocketSession session, Object message) throws IOException {
         // one writer at a time per session: WebSocketSession.sendMessage is not thread-safe
         synchronized (session) {
             session.sendMessage(new TextMessage(json.writeValueAsString(message)));
+        }
+    }
+
+    record Hello(String type, String user) {
+        Hello(String user) {
+            this("hello", user);
+        }
+    }
+
+    record Pong(String type) {
+        Pong() {
+            this("pong");
+        }
+    }
+
+    record Problem(String type, String message) {
+        Problem(String message) {
+            this("error", message);
         }
     }
 

@@ -2,12 +2,11 @@ package io.hostdeck.system;
 
 import io.hostdeck.host.Reading;
 import io.hostdeck.host.cgroupfs.CgroupMode;
-import io.hostdeck.host.procfs.ProcFs.Hostname;
 import io.hostdeck.host.systemd.ManagerInfo;
 
 /** What the home page tells about the host; each part read on its own, so one missing part doesn't hide the others. */
 record HostOverview(
-        Reading<Hostname> hostname,
+        Reading<String> hostname,
         Reading<String> kernel,
         CgroupMode cgroupMode,
         Reading<ManagerInfo> systemd,

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.stereotype.Service;
 
+import io.hostdeck.host.HostUnavailableException;
 import io.hostdeck.host.Reading;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.procfs.ProcFs;
@@ -30,13 +31,25 @@ class HostOverviewService {
         Reading<UnitCounts> units = manager.ok() ? Reading.of(() -> count(systemd.listUnits()))
                 : new Reading<>(null, manager.problem());
         return new HostOverview(
-                Reading.of(procFs::hostname),
+                Reading.of(this::hostname),
                 Reading.of(procFs::kernelRelease),
                 cgroupFs.mode(),
                 manager,
                 units,
                 Reading.of(() -> procFs.foreignPidNamespaces().size()),
                 systemd.busAddress());
+    }
+
+    /**
+     * The kernel's name when we share the target's UTS namespace (free), else hostnamed's over the
+     * target's bus (what hostnamectl would say there), else the target's /etc/hostname.
+     */
+    private String hostname() {
+        return procFs.kernelHostname()
+                .or(systemd::hostname)
+                .or(procFs::configuredHostname)
+                .orElseThrow(() -> new HostUnavailableException("the target's hostname is unknown: not in our UTS"
+                        + " namespace, no systemd-hostnamed on its bus, no /etc/hostname"));
     }
 
     private static UnitCounts count(List<UnitSummary> units) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
@@ -15,17 +16,22 @@ public final class TestUsers {
     private TestUsers() {
     }
 
-    /** Writes {@code admin}, {@code operator} and {@code viewer}, each with {@link #PASSWORD}. */
-    public static Path write(Path dir) {
+    /**
+     * Writes {@code admin}, {@code operator} and {@code viewer}, each with {@link #PASSWORD}, to a
+     * new owner-only file (Spring builds a test's context before JUnit fills {@code @TempDir} fields
+     * of a per-class test, so this makes its own directory).
+     */
+    public static Path write() {
         BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
         String hash = bcrypt.encode(PASSWORD);
-        Path file = dir.resolve("users");
         try {
-            Files.createDirectories(dir);
+            Path file = Files.createTempFile("hostdeck-users-", "", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            file.toFile().deleteOnExit();
             Files.writeString(file, "admin:" + hash + ":ADMIN\noperator:" + hash + ":OPERATOR\nviewer:" + hash + ":VIEWER\n");
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return file;
     }
 }

@@ -27,7 +27,7 @@ class NoSystemdTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("hostdeck.users-file", () -> TestUsers.write(dir).toString());
+        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
         registry.add("hostdeck.host.bus", () -> "unix:path=" + dir.resolve("no-bus-here"));
     }
 

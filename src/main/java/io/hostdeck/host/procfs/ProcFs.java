@@ -44,17 +44,21 @@ public class ProcFs {
     }
 
     /**
-     * The target's hostname. /proc/sys answers for the reader's own UTS namespace, so it is the
-     * target's only when we share PID 1's; otherwise the target's /etc/hostname is what it set.
+     * The kernel's hostname, when we share the target's UTS namespace: /proc/sys answers for the
+     * reader's own namespace, so it is the target's only then. Empty otherwise.
      */
-    public Hostname hostname() {
+    public Optional<String> kernelHostname() {
         OptionalLong ours = namespaceInode(OWN_PROC.resolve("self/ns/uts"));
         OptionalLong target = namespaceInode(proc.resolve("1/ns/uts"));
         if (ours.isPresent() && ours.equals(target)) {
-            return new Hostname(firstLine(OWN_PROC.resolve("sys/kernel/hostname")).orElse(""), "kernel");
+            return firstLine(OWN_PROC.resolve("sys/kernel/hostname")).filter(s -> !s.isEmpty());
         }
-        Path etc = host.under("etc/hostname");
-        return new Hostname(firstLine(etc).orElse(""), etc.toString());
+        return Optional.empty();
+    }
+
+    /** The hostname the target configured in its /etc/hostname, if any. */
+    public Optional<String> configuredHostname() {
+        return firstLine(host.under("etc/hostname")).filter(s -> !s.isEmpty());
     }
 
     /**
@@ -132,9 +136,5 @@ public class ProcFs {
         } catch (IOException e) { // gone (ENOENT, ESRCH) or unreadable: absent, not an error
             return Optional.empty();
         }
-    }
-
-    /** @param source where it was read: "kernel", or the file it came from */
-    public record Hostname(String name, String source) {
     }
 }

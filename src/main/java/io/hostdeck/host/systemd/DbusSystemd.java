@@ -3,6 +3,7 @@ package io.hostdeck.host.systemd;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
@@ -29,6 +30,8 @@ class DbusSystemd implements Systemd, DisposableBean {
     static final String BUS_NAME = "org.freedesktop.systemd1";
     static final String MANAGER_PATH = "/org/freedesktop/systemd1";
     static final String MANAGER_INTERFACE = "org.freedesktop.systemd1.Manager";
+    static final String HOSTNAMED = "org.freedesktop.hostname1";
+    static final String HOSTNAMED_PATH = "/org/freedesktop/hostname1";
 
     private static final Logger log = LoggerFactory.getLogger(DbusSystemd.class);
 
@@ -54,6 +57,17 @@ class DbusSystemd implements Systemd, DisposableBean {
     @Override
     public List<UnitSummary> listUnits() {
         return call(c -> manager(c).ListUnits()).stream().map(ListedUnitStruct::toSummary).toList();
+    }
+
+    @Override
+    public Optional<String> hostname() {
+        try {
+            String name = call(c -> c.getRemoteObject(HOSTNAMED, HOSTNAMED_PATH, Properties.class)
+                    .<String>Get(HOSTNAMED, "Hostname"));
+            return Optional.ofNullable(name).filter(n -> !n.isEmpty());
+        } catch (HostUnavailableException e) {
+            return Optional.empty();
+        }
     }
 
     private static Properties properties(DBusConnection c) throws DBusException {

@@ -1,6 +1,7 @@
 package io.hostdeck.host.systemd;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.hostdeck.host.HostUnavailableException;
 
@@ -17,4 +18,10 @@ public interface Systemd {
     ManagerInfo manager();
 
     List<UnitSummary> listUnits();
+
+    /**
+     * The hostname systemd-hostnamed reports (what {@code hostnamectl} shows), empty when it is
+     * not on the bus. It activates hostnamed, so callers prefer a cheaper source first.
+     */
+    Optional<String> hostname();
 }

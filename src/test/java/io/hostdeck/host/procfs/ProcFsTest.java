@@ -47,16 +47,16 @@ class ProcFsTest {
     }
 
     @Test
-    void aTargetInAnotherUtsNamespaceIsNamedByItsEtcHostname(@TempDir Path root) throws Exception {
+    void theKernelsHostnameIsTheTargetsOnlyInTheTargetsUtsNamespace(@TempDir Path root) throws Exception {
         process(root, 1, 100);
         Files.createSymbolicLink(root.resolve("proc/1/ns/uts"), Path.of("uts:[1]")); // not ours
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/hostname"), "db-7\n");
 
-        var hostname = new ProcFs(new HostProperties(root.toString(), null)).hostname();
+        var procFs = new ProcFs(new HostProperties(root.toString(), null));
 
-        assertThat(hostname.name()).isEqualTo("db-7");
-        assertThat(hostname.source()).isEqualTo(root.resolve("etc/hostname").toString());
+        assertThat(procFs.kernelHostname()).isEmpty();
+        assertThat(procFs.configuredHostname()).contains("db-7");
     }
 
     private static void process(Path root, int pid, long pidNs) throws Exception {
