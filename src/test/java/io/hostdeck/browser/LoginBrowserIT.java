@@ -1,0 +1,78 @@
+package io.hostdeck.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.hostdeck.support.Browser;
+import io.hostdeck.support.TestUsers;
+import io.hostdeck.testbed.Testbed;
+import io.hostdeck.testbed.TestbedExtension;
+
+/** A person at a real browser, against the app pointed at the testbed's systemd. */
+@ExtendWith(TestbedExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class LoginBrowserIT {
+
+    @DynamicPropertySource
+    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
+        Testbed testbed = TestbedExtension.shared();
+        registry.add("hostdeck.host.root", () -> testbed.root().toString());
+        registry.add("hostdeck.host.bus", testbed::busAddress);
+        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    private Browser browser;
+
+    @BeforeAll
+    void start() {
+        browser = new Browser(port);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void anAdminLogsInAndSeesTheTestbedsSystemdVersionWithTheLiveChannelUp(Testbed testbed) {
+        browser.driver().manage().deleteAllCookies();
+        browser.logIn("admin", TestUsers.PASSWORD);
+
+        String version = browser.waitFor(By.id("systemd-version")).getText();
+        assertThat(browser.path()).isEqualTo("/");
+        assertThat(version).startsWith("252.");
+        assertThat(browser.driver().findElement(By.cssSelector(".user .role")).getText()).isEqualTo("admin");
+        // the page's module opened the WebSocket: the CSP let our script run and the handshake passed
+        assertThat(browser.waitFor(By.cssSelector("#live-state[data-state='live']")).getText()).isEqualTo("live");
+        browser.screenshot(Path.of("target", "screenshots", "home.png"));
+    }
+
+    @Test
+    void aWrongPasswordShowsAnErrorAndOpensNoSession() {
+        browser.driver().manage().deleteAllCookies();
+        browser.logIn("admin", "not the password");
+
+        assertThat(browser.waitFor(By.id("login-error")).getText()).isEqualTo("Wrong user name or password.");
+        browser.open("/");
+        assertThat(browser.path()).isEqualTo("/login");
+        assertThat(browser.driver().findElements(By.id("systemd-version"))).isEmpty();
+    }
+}
