@@ -1,28 +1,39 @@
 package io.hostdeck.host.systemd;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
+import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.HostProperties;
 import io.hostdeck.host.HostUnavailableException;
 
 /**
  * systemd through dbus-java. One private connection to the target's system bus, opened on first
  * use and again after it drops, so Hostdeck starts (and explains) on a host whose systemd is
- * missing or not up yet.
+ * missing or not up yet. On each connection it subscribes to systemd's signals first, so no job
+ * result or state change can slip by between a call and its signal.
  */
 @Component
 class DbusSystemd implements Systemd, DisposableBean {
@@ -30,16 +41,22 @@ class DbusSystemd implements Systemd, DisposableBean {
     static final String BUS_NAME = "org.freedesktop.systemd1";
     static final String MANAGER_PATH = "/org/freedesktop/systemd1";
     static final String MANAGER_INTERFACE = "org.freedesktop.systemd1.Manager";
+    static final String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
     static final String HOSTNAMED = "org.freedesktop.hostname1";
     static final String HOSTNAMED_PATH = "/org/freedesktop/hostname1";
 
     private static final Logger log = LoggerFactory.getLogger(DbusSystemd.class);
 
     private final String address;
-    private DBusConnection connection; // guarded by this
+    private final Duration jobTimeout;
+    private final JobTracker jobs = new JobTracker();
+    private final List<Consumer<String>> unitListeners = new CopyOnWriteArrayList<>();
+    private DBusConnection connection;       // guarded by this
+    private volatile List<UnitFile> unitFiles; // null: to be listed again
 
-    DbusSystemd(HostProperties host) {
+    DbusSystemd(HostProperties host, @Value("${hostdeck.systemd.job-timeout:100s}") Duration jobTimeout) {
         this.address = host.busAddress();
+        this.jobTimeout = jobTimeout;
     }
 
     @Override
@@ -49,9 +66,9 @@ class DbusSystemd implements Systemd, DisposableBean {
 
     @Override
     public ManagerInfo manager() {
-        Map<String, Variant<?>> props = call(c -> properties(c).GetAll(MANAGER_INTERFACE));
-        return new ManagerInfo(string(props, "Version"), string(props, "SystemState"),
-                string(props, "Virtualization"));
+        Map<String, Variant<?>> props = call(c -> properties(c, MANAGER_PATH).GetAll(MANAGER_INTERFACE));
+        return new ManagerInfo(UnitProperties.string(props, "Version"), UnitProperties.string(props, "SystemState"),
+                UnitProperties.string(props, "Virtualization"));
     }
 
     @Override
@@ -60,34 +77,174 @@ class DbusSystemd implements Systemd, DisposableBean {
     }
 
     @Override
+    public List<UnitFile> listUnitFiles() {
+        List<UnitFile> files = unitFiles;
+        if (files == null) {
+            files = call(c -> manager(c).ListUnitFiles()).stream()
+                    .map(f -> new UnitFile(f.path.substring(f.path.lastIndexOf('/') + 1), f.path, f.state))
+                    .toList();
+            unitFiles = files;
+        }
+        return files;
+    }
+
+    @Override
+    public UnitDetails unit(String name) {
+        return call(c -> {
+            String path = manager(c).LoadUnit(name).getPath();
+            Properties props = properties(c, path);
+            Map<String, Variant<?>> unit = props.GetAll(UNIT_INTERFACE);
+            if ("not-found".equals(UnitProperties.string(unit, "LoadState"))) {
+                throw new NotFoundException("no unit " + name + " on this host");
+            }
+            String type = name.substring(name.lastIndexOf('.') + 1);
+            String typeInterface = "org.freedesktop.systemd1." + Character.toUpperCase(type.charAt(0)) + type.substring(1);
+            return new UnitProperties(unit, props.GetAll(typeInterface)).details(name);
+        });
+    }
+
+    @Override
+    public JobOutcome run(UnitAction action, String unit) {
+        DBusPath job = call(c -> {
+            ManagerBus m = manager(c);
+            return switch (action) {
+                case START -> m.StartUnit(unit, "replace");
+                case STOP -> m.StopUnit(unit, "replace");
+                case RESTART -> m.RestartUnit(unit, "replace");
+                case RELOAD -> m.ReloadUnit(unit, "replace");
+                case TRY_RESTART -> m.TryRestartUnit(unit, "replace");
+            };
+        });
+        String path = job.getPath();
+        try {
+            return jobs.outcome(path).get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new JobOutcome(unit, path, "still running after " + jobTimeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new HostUnavailableException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostUnavailableException("interrupted while waiting for " + path, e);
+        } finally {
+            jobs.forget(path);
+        }
+    }
+
+    @Override
+    public void kill(String unit, String whom, int signal) {
+        call(c -> {
+            manager(c).KillUnit(unit, whom, signal);
+            return null;
+        });
+    }
+
+    @Override
+    public void resetFailed(String unit) {
+        call(c -> {
+            manager(c).ResetFailedUnit(unit);
+            return null;
+        });
+    }
+
+    @Override
+    public List<UnitFileChange> enable(String unit) {
+        return reloaded(changes(call(c -> manager(c).EnableUnitFiles(List.of(unit), false, false)).changes));
+    }
+
+    @Override
+    public List<UnitFileChange> disable(String unit) {
+        return reloaded(changes(call(c -> manager(c).DisableUnitFiles(List.of(unit), false))));
+    }
+
+    @Override
+    public List<UnitFileChange> mask(String unit) {
+        return reloaded(changes(call(c -> manager(c).MaskUnitFiles(List.of(unit), false, false))));
+    }
+
+    @Override
+    public List<UnitFileChange> unmask(String unit) {
+        return reloaded(changes(call(c -> manager(c).UnmaskUnitFiles(List.of(unit), false))));
+    }
+
+    @Override
+    public void daemonReload() {
+        call(c -> {
+            manager(c).Reload();
+            return null;
+        });
+        unitFiles = null;
+    }
+
+    @Override
+    public void setProperties(String unit, boolean runtime, List<UnitSetting> settings) {
+        List<PropertyStruct> props = settings.stream()
+                .map(s -> new PropertyStruct(s.property(), new Variant<>(s.value() == UnitSetting.INFINITY
+                        ? new UInt64(UInt64.MAX_BIG_VALUE) : new UInt64(s.value()))))
+                .toList();
+        call(c -> {
+            manager(c).SetUnitProperties(unit, runtime, props);
+            return null;
+        });
+    }
+
+    @Override
     public Optional<String> hostname() {
         try {
-            String name = call(c -> c.getRemoteObject(HOSTNAMED, HOSTNAMED_PATH, Properties.class)
-                    .<String>Get(HOSTNAMED, "Hostname"));
+            String name = call(c -> properties(c, HOSTNAMED_PATH).<String>Get(HOSTNAMED, "Hostname"));
             return Optional.ofNullable(name).filter(n -> !n.isEmpty());
-        } catch (HostUnavailableException e) {
+        } catch (RuntimeException e) { // not on the bus, or not activatable: the caller has other sources
             return Optional.empty();
         }
     }
 
-    private static Properties properties(DBusConnection c) throws DBusException {
-        return c.getRemoteObject(BUS_NAME, MANAGER_PATH, Properties.class);
+    @Override
+    public AutoCloseable onUnitChange(Consumer<String> listener) {
+        unitListeners.add(listener);
+        try {
+            connection(); // subscribes, so the listener starts hearing now, if systemd is there
+        } catch (HostUnavailableException e) {
+            log.info("unit changes will be followed once systemd answers: {}", e.getMessage());
+        }
+        return () -> unitListeners.remove(listener);
+    }
+
+    /** As systemctl does after changing links: systemd shows the new enablement only after a reload. */
+    private List<UnitFileChange> reloaded(List<UnitFileChange> changes) {
+        if (!changes.isEmpty()) {
+            daemonReload();
+        }
+        return changes;
+    }
+
+    private static List<UnitFileChange> changes(List<?> changes) {
+        return changes.stream().map(DbusSystemd::change).toList();
+    }
+
+    private static UnitFileChange change(Object o) {
+        if (o instanceof UnitFileChangeStruct s) {
+            return s.toChange();
+        }
+        Object[] f = o instanceof Object[] fields ? fields : ((org.freedesktop.dbus.Struct) o).getParameters();
+        return new UnitFileChange(String.valueOf(f[0]), String.valueOf(f[1]), String.valueOf(f[2]));
+    }
+
+    /** The Properties interface of an object of systemd's, or of hostnamed's. */
+    private static Properties properties(DBusConnection c, String path) throws DBusException {
+        String busName = path.startsWith(HOSTNAMED_PATH) ? HOSTNAMED : BUS_NAME;
+        return c.getRemoteObject(busName, path, Properties.class);
     }
 
     private static ManagerBus manager(DBusConnection c) throws DBusException {
         return c.getRemoteObject(BUS_NAME, MANAGER_PATH, ManagerBus.class);
     }
 
-    private static String string(Map<String, Variant<?>> props, String name) {
-        Variant<?> v = props.get(name);
-        return v == null ? "" : String.valueOf(v.getValue());
-    }
-
     private <T> T call(BusCall<T> body) {
         DBusConnection c = connection();
         try {
             return body.apply(c);
-        } catch (DBusException | DBusExecutionException e) {
+        } catch (DBusExecutionException e) {
+            throw BusErrors.translate(e, address);
+        } catch (DBusException e) {
             throw new HostUnavailableException(missing(e), e);
         }
     }
@@ -97,15 +254,55 @@ class DbusSystemd implements Systemd, DisposableBean {
             return connection;
         }
         closeQuietly();
+        DBusConnection c = null;
         try {
             // one attempt: dbus-java retries every 500 ms up to its timeout, which would hold a page
             // for 10 s on a host without a bus
-            connection = DBusConnectionBuilder.forAddress(address).withShared(false)
+            c = DBusConnectionBuilder.forAddress(address).withShared(false)
                     .transportConfig().withTimeout(500).back()
                     .build();
-            return connection;
+            listen(c);
+            manager(c).Subscribe();
+            connection = c;
         } catch (DBusException | RuntimeException e) {
-            throw new HostUnavailableException(missing(e), e);
+            if (c != null) {
+                c.disconnect();
+            }
+            throw e instanceof DBusExecutionException x ? BusErrors.translate(x, address)
+                    : new HostUnavailableException(missing(e), e);
+        }
+        unitFiles = null;
+        notifyUnitChange(null); // whatever was known before this connection may be stale
+        return connection;
+    }
+
+    private void listen(DBusConnection c) throws DBusException {
+        c.addSigHandler(ManagerBus.JobRemoved.class,
+                s -> jobs.removed(new JobOutcome(s.unit, s.job.getPath(), s.result)));
+        c.addSigHandler(ManagerBus.UnitNew.class, s -> notifyUnitChange(s.unit));
+        c.addSigHandler(ManagerBus.UnitRemoved.class, s -> notifyUnitChange(s.unit));
+        c.addSigHandler(ManagerBus.UnitFilesChanged.class, s -> unitFiles = null);
+        c.addSigHandler(ManagerBus.Reloading.class, s -> {
+            if (!s.active) {
+                unitFiles = null;
+                notifyUnitChange(null);
+            }
+        });
+        c.addSigHandler(Properties.PropertiesChanged.class, s -> {
+            String unit = UnitPaths.unitName(s.getPath());
+            if (unit != null) {
+                notifyUnitChange(unit);
+            }
+        });
+    }
+
+    private void notifyUnitChange(String unit) {
+        for (Consumer<String> l : unitListeners) {
+            try {
+                l.accept(unit);
+            } catch (RuntimeException e) {
+                log.warn("a unit change listener failed on {}", unit, e);
+            }
         }
     }
 
@@ -116,6 +313,7 @@ class DbusSystemd implements Systemd, DisposableBean {
 
     private synchronized void closeQuietly() {
         if (connection != null) {
+            jobs.connectionLost(new HostUnavailableException("the connection to systemd at " + address + " dropped"));
             try {
                 connection.close();
             } catch (IOException | RuntimeException e) {

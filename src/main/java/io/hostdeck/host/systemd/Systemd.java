@@ -2,13 +2,16 @@ package io.hostdeck.host.systemd;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.hostdeck.host.HostUnavailableException;
 
 /**
  * The target host's systemd, over its system bus. Every method throws
  * {@link HostUnavailableException} when systemd cannot be reached, with a message that says where
- * it was looked for.
+ * it was looked for; systemd's own refusals arrive as the error vocabulary of
+ * {@code io.hostdeck.error} (no such unit: not found; masked or a conflicting job: conflict;
+ * access denied: refused).
  */
 public interface Systemd {
 
@@ -17,11 +20,47 @@ public interface Systemd {
 
     ManagerInfo manager();
 
+    /** Every loaded unit (ListUnits). */
     List<UnitSummary> listUnits();
+
+    /** Every installed unit file (ListUnitFiles): costly on systemd's side, so cached until the files change. */
+    List<UnitFile> listUnitFiles();
+
+    /** One unit's properties; loads it if it is installed but not loaded. */
+    UnitDetails unit(String name);
+
+    /** Queues the action as a job and waits for systemd to say how it ended. */
+    JobOutcome run(UnitAction action, String unit);
+
+    /** Sends {@code signal} to the unit's processes; {@code whom} is main, control or all. */
+    void kill(String unit, String whom, int signal);
+
+    void resetFailed(String unit);
+
+    List<UnitFileChange> enable(String unit);
+
+    List<UnitFileChange> disable(String unit);
+
+    List<UnitFileChange> mask(String unit);
+
+    List<UnitFileChange> unmask(String unit);
+
+    /** daemon-reload: re-reads every unit file; returns once systemd has finished. */
+    void daemonReload();
+
+    /** SetUnitProperties: {@code runtime} lasts until reboot, otherwise it is written as a drop-in. */
+    void setProperties(String unit, boolean runtime, List<UnitSetting> settings);
 
     /**
      * The hostname systemd-hostnamed reports (what {@code hostnamectl} shows), empty when it is
      * not on the bus. It activates hostnamed, so callers prefer a cheaper source first.
      */
     Optional<String> hostname();
+
+    /**
+     * Calls {@code listener} with a unit's name whenever systemd signals that the unit appeared,
+     * disappeared or changed state; {@code null} when everything may have changed (reload,
+     * reconnect). Runs on the bus's signal thread: keep it short.
+     */
+    AutoCloseable onUnitChange(Consumer<String> listener);
 }

@@ -1,0 +1,133 @@
+package io.hostdeck.host.systemd;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.freedesktop.dbus.Struct;
+import org.freedesktop.dbus.types.Variant;
+
+/**
+ * Turns the GetAll maps of a unit's interfaces into {@link UnitDetails}. systemd marks "not set"
+ * and "infinity" with UINT64_MAX and "never" with timestamp 0; both become {@code null} here.
+ */
+final class UnitProperties {
+
+    static final List<String> DEPENDENCIES = List.of("Requires", "Requisite", "Wants", "BindsTo", "PartOf",
+            "Conflicts", "Before", "After", "RequiredBy", "WantedBy", "TriggeredBy", "Triggers");
+
+    private final Map<String, Variant<?>> unit;
+    private final Map<String, Variant<?>> type;
+
+    UnitProperties(Map<String, Variant<?>> unit, Map<String, Variant<?>> type) {
+        this.unit = unit;
+        this.type = type == null ? Map.of() : type;
+    }
+
+    UnitDetails details(String name) {
+        Map<String, List<String>> deps = new LinkedHashMap<>();
+        for (String d : DEPENDENCIES) {
+            List<String> units = strings(unit, d);
+            if (!units.isEmpty()) {
+                deps.put(d, units);
+            }
+        }
+        return new UnitDetails(name,
+                string(unit, "Description"), string(unit, "LoadState"), string(unit, "ActiveState"),
+                string(unit, "SubState"), string(unit, "UnitFileState"), string(unit, "FragmentPath"),
+                strings(unit, "DropInPaths"), timestamp(unit, "StateChangeTimestamp"),
+                string(type, "ControlGroup"), positive(type, "MainPID"), execStart(), string(type, "Restart"),
+                string(type, "Result"),
+                new Limits(unsigned(type, "MemoryMax"), unsigned(type, "MemoryHigh"),
+                        unsigned(type, "CPUQuotaPerSecUSec"), unsigned(type, "CPUWeight"), unsigned(type, "TasksMax"),
+                        unsigned(type, "IOWeight")),
+                unsigned(type, "MemoryCurrent"), unsigned(type, "TasksCurrent"), unsigned(type, "CPUUsageNSec"),
+                deps, failedConditions(), timestamp(type, "NextElapseUSecRealtime"),
+                timestamp(type, "LastTriggerUSec"), listen());
+    }
+
+    private List<String> execStart() {
+        List<String> commands = new ArrayList<>();
+        for (Object[] entry : structs(type, "ExecStart")) {
+            // (path, argv, ignore_failure, ...): argv already starts with argv[0]
+            if (entry.length > 1 && entry[1] instanceof List<?> argv) {
+                commands.add(String.join(" ", argv.stream().map(String::valueOf).toList()));
+            }
+        }
+        return commands;
+    }
+
+    private List<String> failedConditions() {
+        List<String> failed = new ArrayList<>();
+        for (String prop : List.of("Conditions", "Asserts")) {
+            for (Object[] c : structs(unit, prop)) {
+                // (type, trigger, negate, parameter, state): state < 0 is a failed check
+                if (c.length == 5 && c[4] instanceof Number state && state.intValue() < 0) {
+                    failed.add(c[0] + "=" + (Boolean.TRUE.equals(c[2]) ? "!" : "") + c[3]);
+                }
+            }
+        }
+        return failed;
+    }
+
+    private List<String> listen() {
+        List<String> addresses = new ArrayList<>();
+        for (Object[] l : structs(type, "Listen")) {
+            if (l.length == 2) {
+                addresses.add(l[1] + " (" + l[0] + ")");
+            }
+        }
+        return addresses;
+    }
+
+    static String string(Map<String, Variant<?>> props, String name) {
+        Variant<?> v = props.get(name);
+        return v == null ? "" : String.valueOf(v.getValue());
+    }
+
+    static List<String> strings(Map<String, Variant<?>> props, String name) {
+        Variant<?> v = props.get(name);
+        if (v != null && v.getValue() instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+
+    /** An unsigned value; UINT64_MAX ("infinity", "not set") and absence are null. */
+    static Long unsigned(Map<String, Variant<?>> props, String name) {
+        Variant<?> v = props.get(name);
+        if (v != null && v.getValue() instanceof Number n) {
+            long value = n.longValue();
+            return value == -1L ? null : value;
+        }
+        return null;
+    }
+
+    private static Long positive(Map<String, Variant<?>> props, String name) {
+        Long value = unsigned(props, name);
+        return value == null || value <= 0 ? null : value;
+    }
+
+    private static Instant timestamp(Map<String, Variant<?>> props, String name) {
+        Long usec = unsigned(props, name);
+        return usec == null || usec == 0 ? null : Instant.ofEpochSecond(usec / 1_000_000, (usec % 1_000_000) * 1000);
+    }
+
+    /** An array of structs, each as its fields: dbus-java hands them over as Object[] or Struct. */
+    private static List<Object[]> structs(Map<String, Variant<?>> props, String name) {
+        Variant<?> v = props.get(name);
+        List<Object[]> out = new ArrayList<>();
+        if (v != null && v.getValue() instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Object[] fields) {
+                    out.add(fields);
+                } else if (o instanceof Struct s) {
+                    out.add(s.getParameters());
+                }
+            }
+        }
+        return out;
+    }
+}
