@@ -2,9 +2,11 @@ package io.hostdeck.security;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -17,6 +19,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 @Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
 class SecurityConfig {
 
     /** No inline script or style anywhere: every script and stylesheet is a file of ours. */
@@ -28,6 +31,11 @@ class SecurityConfig {
     SecurityFilterChain web(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(requests -> requests
                 .requestMatchers("/login", "/app/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
+                // the same rules as the privileged service layer's, so a request below its role
+                // is refused before it reaches any controller
+                .requestMatchers(HttpMethod.POST, "/services/daemon-reload", "/services/*/enable", "/services/*/disable",
+                        "/services/*/mask", "/services/*/unmask", "/services/*/limits").hasRole(Role.ADMIN.name())
+                .requestMatchers(HttpMethod.POST, "/services/**").hasRole(Role.OPERATOR.name())
                 .anyRequest().hasRole(Role.VIEWER.name()))
             .formLogin(form -> form.loginPage("/login").permitAll())
             .logout(logout -> logout.logoutSuccessUrl("/login?logout"))

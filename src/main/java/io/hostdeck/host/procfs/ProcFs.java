@@ -61,6 +61,28 @@ public class ProcFs {
         return firstLine(host.under("etc/hostname")).filter(s -> !s.isEmpty());
     }
 
+    /** A process's command line with NULs as spaces; its name in brackets for a kernel thread; empty when gone. */
+    public Optional<String> commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(proc.resolve(pid + "/cmdline"));
+            if (raw.length == 0) {
+                return firstLine(proc.resolve(pid + "/comm")).map(c -> "[" + c + "]");
+            }
+            int end = raw.length;
+            while (end > 0 && raw[end - 1] == 0) {
+                end--;
+            }
+            for (int i = 0; i < end; i++) {
+                if (raw[i] == 0) {
+                    raw[i] = ' ';
+                }
+            }
+            return Optional.of(new String(raw, 0, Math.min(end, 4096), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * The PID namespaces of the target's processes other than its PID 1's: each is a container
      * or sandbox in the kernel's own view, whichever runtime made it.

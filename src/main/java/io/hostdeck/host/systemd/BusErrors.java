@@ -36,7 +36,9 @@ final class BusErrors {
             case "ServiceUnknown", "NoReply", "Disconnected", "NoServer", "Timeout", "TimedOut", "NameHasNoOwner":
                 return new HostUnavailableException("no systemd on the system bus at " + busAddress + ": " + message, e);
             default:
-                return new ConflictException("systemd said " + type + ": " + message);
+                // an error dbus-java has no class for keeps only its message (e.g. "File ... already exists")
+                return new ConflictException(type.equals(DBusExecutionException.class.getName())
+                        ? "systemd refused: " + message : "systemd said " + type + ": " + message);
         }
     }
 }

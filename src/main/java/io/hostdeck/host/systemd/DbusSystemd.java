@@ -17,6 +17,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
@@ -178,8 +179,9 @@ class DbusSystemd implements Systemd, DisposableBean {
     @Override
     public void setProperties(String unit, boolean runtime, List<UnitSetting> settings) {
         List<PropertyStruct> props = settings.stream()
-                .map(s -> new PropertyStruct(s.property(), new Variant<>(s.value() == UnitSetting.INFINITY
-                        ? new UInt64(UInt64.MAX_BIG_VALUE) : new UInt64(s.value()))))
+                .map(s -> new PropertyStruct(s.property(), s.scale() ? new Variant<>(new UInt32(s.value()))
+                        : new Variant<>(s.value() == UnitSetting.INFINITY ? new UInt64(UInt64.MAX_BIG_VALUE)
+                                : new UInt64(s.value()))))
                 .toList();
         call(c -> {
             manager(c).SetUnitProperties(unit, runtime, props);

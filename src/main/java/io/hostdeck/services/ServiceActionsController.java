@@ -1,0 +1,134 @@
+package io.hostdeck.services;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.host.systemd.JobOutcome;
+import io.hostdeck.host.systemd.UnitAction;
+import io.hostdeck.host.systemd.UnitFileChange;
+import io.hostdeck.host.systemd.UnitSetting;
+
+/**
+ * The service actions: each a POST with the CSRF token, answered with a redirect back to the
+ * unit and a message that reports systemd's real result.
+ */
+@Controller
+@RequestMapping("/services")
+class ServiceActionsController {
+
+    private final ServiceActions actions;
+
+    ServiceActionsController(ServiceActions actions) {
+        this.actions = actions;
+    }
+
+    @PostMapping("/{unit}/{action:start|stop|restart|reload|try-restart}")
+    String run(@PathVariable String unit, @PathVariable String action, RedirectAttributes redirect) {
+        String name = UnitNames.require("unit", unit);
+        UnitAction a = UnitAction.valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
+        JobOutcome outcome = actions.run(a, name);
+        redirect.addFlashAttribute("flash", Flash.of(a, outcome));
+        return back(name);
+    }
+
+    @PostMapping("/{unit}/kill")
+    String kill(@PathVariable String unit, @RequestParam(defaultValue = "") String signal, RedirectAttributes redirect) {
+        String name = UnitNames.require("unit", unit);
+        actions.kill(name, signal);
+        redirect.addFlashAttribute("flash", Flash.ok("Sent " + signal + " to the processes of " + name + "."));
+        return back(name);
+    }
+
+    @PostMapping("/{unit}/reset-failed")
+    String resetFailed(@PathVariable String unit, RedirectAttributes redirect) {
+        String name = UnitNames.require("unit", unit);
+        actions.resetFailed(name);
+        redirect.addFlashAttribute("flash", Flash.ok("Reset the failed state of " + name + "."));
+        return back(name);
+    }
+
+    @PostMapping("/{unit}/{verb:enable|disable|mask|unmask}")
+    String enablement(@PathVariable String unit, @PathVariable String verb, RedirectAttributes redirect) {
+        String name = UnitNames.require("unit", unit);
+        List<UnitFileChange> changes = actions.changeEnablement(verb, name);
+        redirect.addFlashAttribute("flash", Flash.ok(Flash.pastTense(verb) + " " + name + ": "
+                + (changes.isEmpty() ? "nothing to change." : changes.size() + " link(s) changed.")));
+        return back(name);
+    }
+
+    @PostMapping("/daemon-reload")
+    String daemonReload(RedirectAttributes redirect) {
+        actions.daemonReload();
+        redirect.addFlashAttribute("flash", Flash.ok("systemd re-read every unit file."));
+        return "redirect:/services";
+    }
+
+    @PostMapping("/{unit}/limits")
+    String limits(@PathVariable String unit, @RequestParam Map<String, String> form, RedirectAttributes redirect) {
+        String name = UnitNames.require("unit", unit);
+        String mode = form.getOrDefault("mode", "runtime");
+        if (!mode.equals("runtime") && !mode.equals("persistent")) {
+            throw new InvalidInputException("mode", "'" + mode + "' is neither runtime nor persistent");
+        }
+        List<UnitSetting> settings = LimitsForm.parse(form);
+        if (settings.isEmpty()) {
+            throw new InvalidInputException("limits", "no limit given: fill at least one field");
+        }
+        actions.setLimits(name, mode.equals("runtime"), settings);
+        redirect.addFlashAttribute("flash", Flash.ok("Set " + settings.size() + " limit(s) on " + name
+                + (mode.equals("runtime") ? " until the next reboot." : ", kept across reboots.")));
+        return back(name);
+    }
+
+    private static String back(String unit) {
+        return "redirect:/services/" + unit;
+    }
+
+    /** The message the next page shows: {@code ok} or {@code error}. */
+    record Flash(String kind, String message) {
+
+        static Flash ok(String message) {
+            return new Flash("ok", message);
+        }
+
+        static Flash of(UnitAction action, JobOutcome outcome) {
+            String verb = pastTense(action.label());
+            return switch (outcome.result()) {
+                case "done" -> ok(verb + " " + outcome.unit() + ".");
+                case "failed" -> new Flash("error", action.label() + " " + outcome.unit()
+                        + " failed: systemd reported the job as failed; its log below says why.");
+                case "dependency" -> new Flash("error", action.label() + " " + outcome.unit()
+                        + " failed: a unit it depends on failed.");
+                case "timeout" -> new Flash("error", action.label() + " " + outcome.unit() + " timed out.");
+                case "canceled" -> new Flash("error", action.label() + " " + outcome.unit()
+                        + " was canceled by a later job.");
+                case "skipped" -> ok(action.label() + " " + outcome.unit() + " skipped: nothing to do in its state.");
+                default -> new Flash("error", action.label() + " " + outcome.unit() + ": " + outcome.result());
+            };
+        }
+
+        static String pastTense(String verb) {
+            return switch (verb) {
+                case "start" -> "Started";
+                case "stop" -> "Stopped";
+                case "restart" -> "Restarted";
+                case "reload" -> "Reloaded";
+                case "try-restart" -> "Restarted (if running)";
+                case "enable" -> "Enabled";
+                case "disable" -> "Disabled";
+                case "mask" -> "Masked";
+                case "unmask" -> "Unmasked";
+                default -> verb;
+            };
+        }
+    }
+}
