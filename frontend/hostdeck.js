@@ -1,4 +1,5 @@
-import { connect, onState } from './live.js';
+import { connect, onState, currentState } from './live.js';
+import { follow } from './services.js';
 
 // htmx requests carry the CSRF token in a header; the token comes from the page's meta tags.
 const header = document.querySelector('meta[name="csrf-header"]')?.content;
@@ -7,11 +8,19 @@ document.body.addEventListener('htmx:configRequest', (event) => {
   if (header && token) event.detail.headers[header] = token;
 });
 
-const indicator = document.getElementById('live-state');
-if (indicator) {
-  onState((state) => {
-    indicator.textContent = state;
-    indicator.dataset.state = state;
-  });
-  connect();
+function showState(state) {
+  const indicator = document.getElementById('live-state');
+  if (!indicator) return;
+  indicator.textContent = state;
+  indicator.dataset.state = state;
 }
+
+onState(showState);
+if (document.getElementById('live-state')) connect();
+
+// the socket outlives htmx's page swaps: after each, show its state again and follow what the new page shows
+document.addEventListener('htmx:load', (event) => {
+  showState(currentState());
+  follow(event.target);
+});
+follow(document);

@@ -1,8 +1,11 @@
-// The page's one WebSocket to /live. Reconnects with a growing delay (1 s .. 30 s) and tells
-// listeners about every message and every change of state.
+// The page's one WebSocket to /live. Reconnects with a growing delay (1 s .. 30 s), sends its
+// subscriptions again after every reconnect (the server then starts each from a snapshot), and
+// tells listeners about every message and every change of state.
 const listeners = new Set();
 const stateListeners = new Set();
+const subscriptions = new Map();
 let socket = null;
+let state = 'offline';
 let delay = 1000;
 
 function url() {
@@ -10,15 +13,24 @@ function url() {
   return `${scheme}//${location.host}/live`;
 }
 
-function setState(state) {
+function setState(next) {
+  state = next;
   stateListeners.forEach((fn) => fn(state));
+}
+
+function sendNow(message) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
 }
 
 export function connect() {
   if (socket) return;
   socket = new WebSocket(url());
   setState('connecting');
-  socket.addEventListener('open', () => { delay = 1000; setState('live'); });
+  socket.addEventListener('open', () => {
+    delay = 1000;
+    setState('live');
+    subscriptions.forEach((message) => sendNow(message));
+  });
   socket.addEventListener('message', (event) => {
     let message;
     try { message = JSON.parse(event.data); } catch { return; }
@@ -32,9 +44,15 @@ export function connect() {
   });
 }
 
-export function send(message) {
-  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+/** Follows a topic from now on, across reconnects. */
+export function subscribe(topic, arg = '') {
+  const message = { type: 'subscribe', topic, arg };
+  const key = `${topic}\u0000${arg}`;
+  if (subscriptions.has(key)) return;
+  subscriptions.set(key, message);
+  sendNow(message);
 }
 
+export function currentState() { return state; }
 export function onMessage(fn) { listeners.add(fn); }
-export function onState(fn) { stateListeners.add(fn); }
+export function onState(fn) { stateListeners.add(fn); fn(state); }

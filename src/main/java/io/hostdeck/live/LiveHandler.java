@@ -2,6 +2,10 @@ package io.hostdeck.live;
 
 import java.io.IOException;
 import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -9,15 +13,15 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
+import io.hostdeck.error.InvalidInputException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The page's live channel. Messages are JSON objects with a {@code type}. For now it greets the
- * page and answers {@code ping}; the live features (unit states, cgroup numbers, journal follow)
- * add their topics here. Anything it cannot read gets an {@code error} that says why, and the
- * connection stays open.
+ * The page's live channel. Messages are JSON objects with a {@code type}: {@code ping}, and
+ * {@code subscribe} with a {@code topic} and, for some topics, an {@code arg}. Anything it cannot
+ * read gets an {@code error} that says why, and the connection stays open.
  */
 @Component
 class LiveHandler extends TextWebSocketHandler {
@@ -25,19 +29,29 @@ class LiveHandler extends TextWebSocketHandler {
     static final int MAX_MESSAGE_CHARS = 4096;
 
     private final JsonMapper json;
+    private final LiveHub hub;
+    private final Map<String, LiveTopic> topics;
 
-    LiveHandler(JsonMapper json) {
+    LiveHandler(JsonMapper json, LiveHub hub, List<LiveTopic> topics) {
         this.json = json;
+        this.hub = hub;
+        this.topics = topics.stream().collect(Collectors.toUnmodifiableMap(LiveTopic::name, Function.identity()));
     }
 
     @Override
-    public void afterConnectionEstablished(WebSocketSession session) throws IOException {
+    public void afterConnectionEstablished(WebSocketSession session) {
+        hub.opened(session);
         Principal user = session.getPrincipal();
-        send(session, new Hello(user == null ? "" : user.getName()));
+        hub.send(session, new Hello(user == null ? "" : user.getName()));
     }
 
     @Override
-    protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        hub.closed(session);
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
         String text = message.getPayload();
         if (text.length() > MAX_MESSAGE_CHARS) {
             error(session, "message too long: " + text.length() + " characters, at most " + MAX_MESSAGE_CHARS);
@@ -52,26 +66,37 @@ class LiveHandler extends TextWebSocketHandler {
         }
         String type = node.path("type").asString("");
         switch (type) {
-            case "ping" -> send(session, new Pong());
+            case "ping" -> hub.send(session, new Pong());
+            case "subscribe" -> subscribe(session, node.path("topic").asString(""), node.path("arg").asString(""));
             case "" -> error(session, "message has no \"type\"");
             default -> error(session, "unknown message type \"" + abbreviate(type) + "\"");
         }
     }
 
+    private void subscribe(WebSocketSession session, String topicName, String arg) {
+        LiveTopic topic = topics.get(topicName);
+        if (topic == null) {
+            error(session, "unknown topic \"" + abbreviate(topicName) + "\"; topics: " + topics.keySet().stream().sorted().toList());
+            return;
+        }
+        try {
+            String key = topic.key(arg);
+            hub.subscribe(session, key, topic.snapshot(key));
+        } catch (InvalidInputException e) {
+            error(session, topicName + " " + e.getMessage());
+        } catch (RuntimeException e) {
+            error(session, "cannot follow " + topicName + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public void handleTransportError(WebSocketSession session, Throwable exception) throws IOException {
+        hub.closed(session);
         session.close(CloseStatus.SERVER_ERROR);
     }
 
-    private void error(WebSocketSession session, String message) throws IOException {
-        send(session, new Problem(message));
-    }
-
-    private void send(WebSocketSession session, Object message) throws IOException {
-        // one writer at a time per session: WebSocketSession.sendMessage is not thread-safe
-        synchronized (session) {
-            session.sendMessage(new TextMessage(json.writeValueAsString(message)));
-        }
+    private void error(WebSocketSession session, String message) {
+        hub.send(session, new Problem(message));
     }
 
     record Hello(String type, String user) {

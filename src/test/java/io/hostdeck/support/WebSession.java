@@ -78,9 +78,16 @@ public final class WebSession {
             b.header("Origin", origin);
         }
         return b.buildAsync(URI.create("ws://localhost:" + URI.create(base).getPort() + "/live"), new WebSocket.Listener() {
+            private final StringBuilder message = new StringBuilder();
+
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                received.add(data.toString());
+                // a large message arrives in parts: hand it on whole
+                message.append(data);
+                if (last) {
+                    received.add(message.toString());
+                    message.setLength(0);
+                }
                 ws.request(1);
                 return null;
             }

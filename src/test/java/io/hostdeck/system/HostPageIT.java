@@ -95,6 +95,14 @@ class HostPageIT {
                 .contains("script-src 'self'").doesNotContain("unsafe-inline").contains("frame-ancestors 'none'"));
         assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(page.body()).doesNotContain("<script>").doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
+        // every script the page names is really served (a versionless webjar path needs the locator)
+        java.util.regex.Matcher scripts = java.util.regex.Pattern.compile("<script src=\"([^\"]+)\"").matcher(page.body());
+        int found = 0;
+        while (scripts.find()) {
+            found++;
+            assertThat(web.get(scripts.group(1)).statusCode()).as(scripts.group(1)).isEqualTo(200);
+        }
+        assertThat(found).isGreaterThanOrEqualTo(2);
     }
 
     @Test

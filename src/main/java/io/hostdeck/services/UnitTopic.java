@@ -1,0 +1,35 @@
+package io.hostdeck.services;
+
+import org.springframework.stereotype.Component;
+
+import io.hostdeck.live.LiveTopic;
+
+/** {@code unit}: one unit's state, for its detail page. The argument is its name, checked like any other. */
+@Component
+class UnitTopic implements LiveTopic {
+
+    private final UnitStateFeed feed;
+
+    UnitTopic(UnitStateFeed feed) {
+        this.feed = feed;
+    }
+
+    static String keyOf(String unit) {
+        return "unit:" + unit;
+    }
+
+    @Override
+    public String name() {
+        return "unit";
+    }
+
+    @Override
+    public String key(String argument) {
+        return keyOf(UnitNames.require("unit", argument));
+    }
+
+    @Override
+    public Object snapshot(String key) {
+        return feed.snapshot(key.substring("unit:".length()));
+    }
+}

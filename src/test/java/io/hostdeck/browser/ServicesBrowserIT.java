@@ -1,0 +1,145 @@
+package io.hostdeck.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.hostdeck.support.Browser;
+import io.hostdeck.support.TestUsers;
+import io.hostdeck.testbed.Testbed;
+import io.hostdeck.testbed.TestbedExtension;
+
+/** Services in a real browser: live states, confirmations, and what each role is shown. */
+@ExtendWith(TestbedExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ServicesBrowserIT {
+
+    private static final String UNIT = "hd-browser.service";
+    private static final Duration T = Duration.ofSeconds(30);
+
+    @DynamicPropertySource
+    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
+        Testbed testbed = TestbedExtension.shared();
+        registry.add("hostdeck.host.root", () -> testbed.root().toString());
+        registry.add("hostdeck.host.bus", testbed::busAddress);
+        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    private Testbed testbed;
+    private Browser browser;
+
+    @BeforeAll
+    void start(Testbed testbed) throws IOException {
+        this.testbed = testbed;
+        Files.writeString(unitFile(), "[Unit]\nDescription=Hostdeck browser probe\n[Service]\nExecStart=/bin/sleep infinity\n");
+        testbed.exec(T, "systemctl", "daemon-reload");
+        browser = new Browser(port);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (browser != null) {
+            browser.close();
+        }
+        testbed.exec(T, "systemctl", "stop", UNIT);
+        Files.deleteIfExists(unitFile());
+        testbed.exec(T, "systemctl", "daemon-reload");
+    }
+
+    @Test
+    void anOperatorStopsAndStartsAUnitAndSeesItsStateChangeWithoutReloading() {
+        browser.driver().manage().deleteAllCookies();
+        browser.logIn("operator", TestUsers.PASSWORD);
+        browser.open("/services/" + UNIT);
+        browser.waitFor(By.cssSelector("#live-state[data-state='live']"));
+        assertThat(state()).startsWith("inactive");
+        // the page never reloads: a marker set on this document must survive every step
+        browser.driver().executeScript("document.documentElement.dataset.marker = 'same-page'");
+
+        browser.driver().findElement(By.id("action-start")).click();
+        waitForState("active (running)");
+        assertThat(browser.driver().findElement(By.id("flash")).getText()).isEqualTo("Started " + UNIT + ".");
+
+        browser.driver().findElement(By.id("action-stop")).click();
+        var alert = new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+        assertThat(alert.getText()).isEqualTo("Stop " + UNIT + "?");
+        alert.accept();
+        waitForState("inactive (dead)");
+
+        // a change made elsewhere (here: systemctl on the host) arrives over the WebSocket
+        testbed.exec(T, "systemctl", "start", UNIT);
+        waitForState("active (running)");
+        assertThat((String) browser.driver().executeScript("return document.documentElement.dataset.marker"))
+                .isEqualTo("same-page");
+        browser.screenshot(Path.of("target", "screenshots", "service.png"));
+        testbed.exec(T, "systemctl", "stop", UNIT);
+    }
+
+    @Test
+    void theListUpdatesARowLiveAndMarksFailedUnits() {
+        browser.driver().manage().deleteAllCookies();
+        browser.logIn("viewer", TestUsers.PASSWORD);
+        browser.open("/services?type=service");
+        browser.waitFor(By.cssSelector("#live-state[data-state='live']"));
+        By row = By.id("unit-" + UNIT);
+        assertThat(browser.waitFor(row).getText()).contains(UNIT);
+
+        testbed.exec(T, "systemctl", "start", UNIT);
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(3)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#unit-" + cssEscape(UNIT) + " td.state"), "active (running)"));
+        testbed.exec(T, "systemctl", "kill", "--signal=SIGKILL", UNIT);
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(3)).until(
+                ExpectedConditions.attributeContains(row, "class", "failed"));
+        browser.screenshot(Path.of("target", "screenshots", "services.png"));
+        testbed.exec(T, "systemctl", "reset-failed", UNIT);
+    }
+
+    @Test
+    void aViewerSeesNoActionButtons() {
+        browser.driver().manage().deleteAllCookies();
+        browser.logIn("viewer", TestUsers.PASSWORD);
+        browser.open("/services/" + UNIT);
+
+        browser.waitFor(By.id("active-state"));
+        assertThat(browser.driver().findElements(By.cssSelector("#actions button"))).isEmpty();
+        assertThat(browser.driver().findElements(By.id("set-limits"))).isEmpty();
+        assertThat(browser.driver().findElements(By.id("daemon-reload"))).isEmpty();
+    }
+
+    private String state() {
+        return browser.driver().findElement(By.id("active-state")).getText();
+    }
+
+    private void waitForState(String expected) {
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(5))
+                .until(ExpectedConditions.textToBe(By.id("active-state"), expected));
+    }
+
+    private static String cssEscape(String id) {
+        return id.replace(".", "\\.");
+    }
+
+    private Path unitFile() {
+        return testbed.root().resolve("etc/systemd/system/" + UNIT);
+    }
+}
