@@ -129,8 +129,17 @@ public record UnitName(String name) {
         return "'" + new String(Character.toChars(c)) + "' (" + code + ")";
     }
 
-    /** The input, cut short for a message; it holds no control characters by now. */
-    private static String shown(String s) {
-        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    /** The input for a message: cut short, anything invisible shown as '?'. */
+    static String shown(String s) {
+        String cut = s.length() > 60 ? s.substring(0, 60) + "…" : s;
+        StringBuilder b = new StringBuilder();
+        cut.codePoints().forEach(c -> {
+            if (ServiceSpec.invisible(c)) {
+                b.append('?');
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 }
