@@ -34,7 +34,9 @@ class SecurityConfig {
                 // the same rules as the privileged service layer's, so a request below its role
                 // is refused before it reaches any controller
                 .requestMatchers(HttpMethod.POST, "/services/daemon-reload", "/services/*/enable", "/services/*/disable",
-                        "/services/*/mask", "/services/*/unmask", "/services/*/limits").hasRole(Role.ADMIN.name())
+                        "/services/*/mask", "/services/*/unmask", "/services/*/limits", "/services/new",
+                        "/services/*/edit", "/services/*/delete").hasRole(Role.ADMIN.name())
+                .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.POST, "/services/**").hasRole(Role.OPERATOR.name())
                 .anyRequest().hasRole(Role.VIEWER.name()))
             .formLogin(form -> form.loginPage("/login").permitAll())

@@ -14,6 +14,10 @@ import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitAction;
 import io.hostdeck.host.systemd.UnitFileChange;
 import io.hostdeck.host.systemd.UnitSetting;
+import io.hostdeck.host.unitfiles.UnitFileStore;
+import io.hostdeck.services.unitfile.ServiceSpec;
+import io.hostdeck.services.unitfile.UnitFileText;
+import io.hostdeck.services.unitfile.UnitName;
 
 /**
  * The privileged layer of the services feature: every change to a unit passes here, and each
@@ -28,10 +32,12 @@ public class ServiceActions {
             "SIGQUIT", 3, "SIGUSR1", 10, "SIGUSR2", 12, "SIGCONT", 18, "SIGSTOP", 19);
 
     private final Systemd systemd;
+    private final UnitFileStore unitFiles;
     private final AuditLog audit;
 
-    ServiceActions(Systemd systemd, AuditLog audit) {
+    ServiceActions(Systemd systemd, UnitFileStore unitFiles, AuditLog audit) {
         this.systemd = systemd;
+        this.unitFiles = unitFiles;
         this.audit = audit;
     }
 
@@ -90,6 +96,53 @@ public class ServiceActions {
         audited("set-limits", unit, args, () -> {
             systemd.setProperties(unit, runtime, settings);
             return "done";
+        }, r -> r);
+    }
+
+    /**
+     * Writes a new unit file, reloads systemd, then enables and starts it if asked. The file is
+     * written only after every field was checked; if systemd then refuses to start it, the file
+     * stays (the user sees why and can fix or delete it).
+     */
+    @PreAuthorize("hasRole('ADMIN')")
+    public JobOutcome create(UnitName name, ServiceSpec spec, boolean enable, boolean start) {
+        String unit = name.name();
+        return audited("create", unit, Map.of("enable", Boolean.toString(enable), "start", Boolean.toString(start),
+                "ExecStart", String.join(" ", spec.execStart())), () -> {
+                    unitFiles.create(unit, UnitFileText.unitFile(spec));
+                    systemd.daemonReload();
+                    if (enable) {
+                        systemd.enable(unit);
+                    }
+                    return start ? systemd.run(UnitAction.START, unit) : null;
+                }, outcome -> outcome == null ? "written" : "written, start " + outcome.result());
+    }
+
+    /** Writes the override drop-in ({@code systemctl edit}) and reloads systemd. */
+    @PreAuthorize("hasRole('ADMIN')")
+    public void edit(UnitName name, ServiceSpec spec) {
+        String unit = name.name();
+        audited("edit", unit, Map.of("ExecStart", String.join(" ", spec.execStart())), () -> {
+            unitFiles.writeOverride(unit, UnitFileText.override(spec));
+            systemd.daemonReload();
+            return "written";
+        }, r -> r);
+    }
+
+    /** Stops, disables and removes a unit Hostdeck created, then reloads systemd. */
+    @PreAuthorize("hasRole('ADMIN')")
+    public void delete(UnitName name) {
+        String unit = name.name();
+        audited("delete", unit, Map.of(), () -> {
+            if (unitFiles.read(unit).filter(t -> t.startsWith(UnitFileText.CREATED_MARK)).isEmpty()) {
+                throw new io.hostdeck.error.ConflictException(unit + " was not created by Hostdeck: it is not"
+                        + " Hostdeck's to delete");
+            }
+            systemd.run(UnitAction.STOP, unit);
+            systemd.disable(unit);
+            unitFiles.delete(unit);
+            systemd.daemonReload();
+            return "deleted";
         }, r -> r);
     }
 

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import io.hostdeck.services.unitfile.UnitName;
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.host.systemd.UnitAction;
@@ -33,7 +34,7 @@ class ServiceActionsController {
 
     @PostMapping("/{unit}/{action:start|stop|restart|reload|try-restart}")
     String run(@PathVariable String unit, @PathVariable String action, RedirectAttributes redirect) {
-        String name = UnitNames.require("unit", unit);
+        String name = UnitName.of("unit", unit).name();
         UnitAction a = UnitAction.valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
         JobOutcome outcome = actions.run(a, name);
         redirect.addFlashAttribute("flash", Flash.of(a, outcome));
@@ -42,7 +43,7 @@ class ServiceActionsController {
 
     @PostMapping("/{unit}/kill")
     String kill(@PathVariable String unit, @RequestParam(defaultValue = "") String signal, RedirectAttributes redirect) {
-        String name = UnitNames.require("unit", unit);
+        String name = UnitName.of("unit", unit).name();
         actions.kill(name, signal);
         redirect.addFlashAttribute("flash", Flash.ok("Sent " + signal + " to the processes of " + name + "."));
         return back(name);
@@ -50,7 +51,7 @@ class ServiceActionsController {
 
     @PostMapping("/{unit}/reset-failed")
     String resetFailed(@PathVariable String unit, RedirectAttributes redirect) {
-        String name = UnitNames.require("unit", unit);
+        String name = UnitName.of("unit", unit).name();
         actions.resetFailed(name);
         redirect.addFlashAttribute("flash", Flash.ok("Reset the failed state of " + name + "."));
         return back(name);
@@ -58,7 +59,7 @@ class ServiceActionsController {
 
     @PostMapping("/{unit}/{verb:enable|disable|mask|unmask}")
     String enablement(@PathVariable String unit, @PathVariable String verb, RedirectAttributes redirect) {
-        String name = UnitNames.require("unit", unit);
+        String name = UnitName.of("unit", unit).name();
         List<UnitFileChange> changes = actions.changeEnablement(verb, name);
         redirect.addFlashAttribute("flash", Flash.ok(Flash.pastTense(verb) + " " + name + ": "
                 + (changes.isEmpty() ? "nothing to change." : changes.size() + " link(s) changed.")));
@@ -74,7 +75,7 @@ class ServiceActionsController {
 
     @PostMapping("/{unit}/limits")
     String limits(@PathVariable String unit, @RequestParam Map<String, String> form, RedirectAttributes redirect) {
-        String name = UnitNames.require("unit", unit);
+        String name = UnitName.of("unit", unit).name();
         String mode = form.getOrDefault("mode", "runtime");
         if (!mode.equals("runtime") && !mode.equals("persistent")) {
             throw new InvalidInputException("mode", "'" + mode + "' is neither runtime nor persistent");

@@ -7,6 +7,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
+import io.hostdeck.services.unitfile.UnitName;
 import io.hostdeck.host.Reading;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.journal.Journal;
@@ -48,7 +49,7 @@ class ServicesController {
 
     @GetMapping("/{unit}")
     String detail(@PathVariable String unit, Model model) {
-        String name = UnitNames.require("unit", unit);
+        String name = UnitName.of("unit", unit).name();
         UnitDetails details = systemd.unit(name);
         model.addAttribute("unit", details);
         model.addAttribute("processes", cgroups.processes(details.controlGroup()).stream()

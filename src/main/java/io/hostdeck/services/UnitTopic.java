@@ -2,6 +2,7 @@ package io.hostdeck.services;
 
 import org.springframework.stereotype.Component;
 
+import io.hostdeck.services.unitfile.UnitName;
 import io.hostdeck.live.LiveTopic;
 
 /** {@code unit}: one unit's state, for its detail page. The argument is its name, checked like any other. */
@@ -25,7 +26,7 @@ class UnitTopic implements LiveTopic {
 
     @Override
     public String key(String argument) {
-        return keyOf(UnitNames.require("unit", argument));
+        return keyOf(UnitName.of("unit", argument).name());
     }
 
     @Override

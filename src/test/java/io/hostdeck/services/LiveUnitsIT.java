@@ -89,7 +89,7 @@ class LiveUnitsIT {
         var ws = live(received);
 
         ws.sendText("{\"type\":\"subscribe\",\"topic\":\"unit\",\"arg\":\"../../etc/passwd\"}", true);
-        assertThat(next(received, "error").path("message").asString()).startsWith("unit unit: '../../etc/passwd' is not a unit name");
+        assertThat(next(received, "error").path("message").asString()).startsWith("unit unit: '../../etc/passwd' must end in a unit type");
         ws.sendText("{\"type\":\"subscribe\",\"topic\":\"nope\"}", true);
         assertThat(next(received, "error").path("message").asString()).startsWith("unknown topic \"nope\"");
         ws.sendText("{\"type\":\"subscribe\",\"topic\":\"units\",\"arg\":\"x\"}", true);
