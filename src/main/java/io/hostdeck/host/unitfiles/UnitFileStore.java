@@ -86,7 +86,9 @@ public class UnitFileStore {
         }
         try {
             makeDirectory(directory);
-            writeAtomically(target, text);
+            writeNew(target, text);
+        } catch (FileAlreadyExistsException e) {
+            throw new ConflictException(unitName + " exists already: " + shown(target));
         } catch (IOException e) {
             throw failure("cannot write " + shown(target), e);
         }
@@ -211,6 +213,18 @@ public class UnitFileStore {
     }
 
     private static void writeAtomically(Path target, String text) throws IOException {
+        write(target, text, false);
+    }
+
+    /**
+     * Like {@link #writeAtomically} but never replaces: the finished file is published with a hard
+     * link, which fails if the name appeared since the caller looked, instead of overwriting it.
+     */
+    private static void writeNew(Path target, String text) throws IOException {
+        write(target, text, true);
+    }
+
+    private static void write(Path target, String text, boolean mustBeNew) throws IOException {
         Path dir = target.getParent();
         Path temp = Files.createTempFile(dir, ".hostdeck-", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
         try {
@@ -222,7 +236,11 @@ public class UnitFileStore {
                 }
                 out.force(true);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            if (mustBeNew) {
+                Files.createLink(target, temp);
+            } else {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
             syncDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);
