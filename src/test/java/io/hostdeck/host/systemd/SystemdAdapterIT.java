@@ -194,6 +194,25 @@ class SystemdAdapterIT {
     }
 
     @Test
+    void ioWeightBecomesTheBfqWeightAndMemoryHighIsKeptWhereV1HasNoFileForIt() throws Exception {
+        systemd.run(UnitAction.START, PROBE);
+        systemd.setProperties(PROBE, true, List.of(new UnitSetting("IOWeight", 50),
+                new UnitSetting("MemoryHigh", 50L << 20)));
+
+        // v1's blkio has only BFQ's weight here; systemd 252 maps IOWeight 50 to blkio's scale
+        // (50 * 500 / 100 = 250), then that onto BFQ's 1..1000 around its default 100:
+        // 100 + (250 - 100) * (1000 - 100) / (10000 - 100) = 113
+        assertThat(cgroupFile("blkio", "blkio.bfq.weight")).isEqualTo("113");
+        // v1 has no memory.high: systemd keeps the setting (and applies it on v2) without a file here
+        Limits limits = systemd.unit(PROBE).limits();
+        assertThat(limits.memoryHigh()).isEqualTo(50L << 20);
+        assertThat(limits.ioWeight()).isEqualTo(50);
+        systemd.setProperties(PROBE, true, List.of(new UnitSetting("IOWeight", UnitSetting.INFINITY),
+                new UnitSetting("MemoryHigh", UnitSetting.INFINITY)));
+        assertThat(systemd.unit(PROBE).limits().memoryHigh()).isNull();
+    }
+
+    @Test
     void aPersistentLimitIsWrittenAsADropInThatSurvivesAReload() throws Exception {
         systemd.setProperties(PROBE, false, List.of(new UnitSetting("TasksMax", 77)));
         systemd.daemonReload();
