@@ -6,6 +6,10 @@ function updateRow(unit) {
   if (!row) return;
   const cell = row.querySelector('td.state');
   if (cell) cell.textContent = `${unit.active} (${unit.sub})`;
+  const pid = row.querySelector('td.pid');
+  if (pid) pid.textContent = unit.mainPid ?? '—';
+  const since = row.querySelector('td.since');
+  if (since) since.textContent = unit.since ?? '—';
   row.classList.toggle('failed', unit.active === 'failed');
 }
 

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Service;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.cgroupfs.UnitUsage;
 import io.hostdeck.host.systemd.Systemd;
+import io.hostdeck.host.systemd.UnitFacts;
 import io.hostdeck.host.systemd.UnitFile;
 import io.hostdeck.host.systemd.UnitSummary;
 
@@ -32,6 +33,7 @@ class ServiceCatalog {
         List<UnitSummary> units = systemd.listUnits();
         List<UnitFile> files = systemd.listUnitFiles();
         Map<String, UnitUsage> usage = cgroups.unitUsage();
+        Map<String, UnitFacts> facts = systemd.unitFacts(units.stream().map(UnitSummary::name).toList());
         Map<String, String> enablement = new HashMap<>(files.size() * 2);
         for (UnitFile f : files) {
             enablement.putIfAbsent(f.name(), f.state());
@@ -41,13 +43,14 @@ class ServiceCatalog {
         for (UnitSummary u : units) {
             seen.add(u.name());
             UnitUsage use = usage.get(u.name());
+            UnitFacts f = facts.get(u.name());
             rows.add(new UnitRow(u.name(), u.description(), u.loadState(), u.activeState(), u.subState(),
-                    enablement.getOrDefault(u.name(), ""), use == null ? null : use.memoryBytes(),
-                    use == null ? null : use.tasks(), true));
+                    enablement.getOrDefault(u.name(), ""), f == null ? null : f.mainPid(), f == null ? null : f.since(),
+                    use == null ? null : use.memoryBytes(), use == null ? null : use.tasks(), true));
         }
         for (UnitFile f : files) {
             if (seen.add(f.name())) {
-                rows.add(new UnitRow(f.name(), "", "", "", "", f.state(), null, null, false));
+                rows.add(new UnitRow(f.name(), "", "", "", "", f.state(), null, null, null, null, false));
             }
         }
         rows.removeIf(r -> !query.matches(r));

@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 
 import io.hostdeck.host.HostUnavailableException;
 import io.hostdeck.host.systemd.Systemd;
+import io.hostdeck.host.systemd.UnitFacts;
 import io.hostdeck.host.systemd.UnitSummary;
+import io.hostdeck.web.Units;
 import io.hostdeck.live.LiveHub;
 
 /**
@@ -44,14 +46,15 @@ class UnitStateFeed implements SmartLifecycle {
         this.hub = hub;
     }
 
-    /** One unit's state as pages show it. */
-    record UnitState(String name, String load, String active, String sub) {
+    /** One unit's state as pages show it; {@code since} already in the host's words. */
+    record UnitState(String name, String load, String active, String sub, Long mainPid, String since) {
         static UnitState unloaded(String name) {
-            return new UnitState(name, "not-loaded", "inactive", "dead");
+            return new UnitState(name, "not-loaded", "inactive", "dead", null, null);
         }
 
-        static UnitState of(UnitSummary u) {
-            return new UnitState(u.name(), u.loadState(), u.activeState(), u.subState());
+        static UnitState of(UnitSummary u, UnitFacts f) {
+            return new UnitState(u.name(), u.loadState(), u.activeState(), u.subState(), f == null ? null : f.mainPid(),
+                    f == null || f.since() == null ? null : Units.time(f.since()));
         }
     }
 
@@ -77,8 +80,10 @@ class UnitStateFeed implements SmartLifecycle {
 
     private Map<String, UnitState> current() {
         Map<String, UnitState> now = new HashMap<>();
-        for (UnitSummary u : systemd.listUnits()) {
-            now.put(u.name(), UnitState.of(u));
+        List<UnitSummary> units = systemd.listUnits();
+        Map<String, UnitFacts> facts = systemd.unitFacts(units.stream().map(UnitSummary::name).toList());
+        for (UnitSummary u : units) {
+            now.put(u.name(), UnitState.of(u, facts.get(u.name())));
         }
         last = now;
         return now;

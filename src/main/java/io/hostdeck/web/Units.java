@@ -1,10 +1,29 @@
 package io.hostdeck.web;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
 import org.springframework.stereotype.Component;
 
-/** Number formatting for templates, as {@code @units}: sizes the way systemctl status prints them. */
+/** Formatting for templates, as {@code @units}: sizes as systemctl status prints them, times in the host's zone. */
 @Component("units")
 public class Units {
+
+    private static final DateTimeFormatter TODAY = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter EARLIER = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    /** A moment in the host's time zone: the time alone for today, the date too before that. */
+    public static String time(Instant when) {
+        ZonedDateTime t = when.atZone(ZoneId.systemDefault());
+        return t.toLocalDate().equals(LocalDate.now(ZoneId.systemDefault())) ? TODAY.format(t) : EARLIER.format(t);
+    }
+
+    public String at(Instant when) {
+        return when == null ? "—" : time(when);
+    }
 
     public String bytes(long b) {
         if (b < 1024) {

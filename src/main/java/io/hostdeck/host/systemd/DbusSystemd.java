@@ -2,9 +2,18 @@ package io.hostdeck.host.systemd;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,15 +52,26 @@ class DbusSystemd implements Systemd, DisposableBean {
     static final String MANAGER_PATH = "/org/freedesktop/systemd1";
     static final String MANAGER_INTERFACE = "org.freedesktop.systemd1.Manager";
     static final String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
+    static final String SERVICE_INTERFACE = "org.freedesktop.systemd1.Service";
     static final String HOSTNAMED = "org.freedesktop.hostname1";
     static final String HOSTNAMED_PATH = "/org/freedesktop/hostname1";
 
     private static final Logger log = LoggerFactory.getLogger(DbusSystemd.class);
+    private static final int FACT_READERS = 8;
 
     private final String address;
     private final Duration jobTimeout;
     private final JobTracker jobs = new JobTracker();
     private final List<Consumer<String>> unitListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, UnitFacts> facts = new ConcurrentHashMap<>();
+    private final Set<String> factsWanted = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean factsFilling = new AtomicBoolean();
+    // a few calls in flight: dbus-daemon allows 128 pending replies per connection
+    private final ExecutorService factReaders = Executors.newFixedThreadPool(FACT_READERS, r -> {
+        Thread t = new Thread(r, "unit-facts");
+        t.setDaemon(true);
+        return t;
+    });
     private DBusConnection connection;       // guarded by this
     private volatile List<UnitFile> unitFiles; // null: to be listed again
 
@@ -87,6 +107,84 @@ class DbusSystemd implements Systemd, DisposableBean {
             unitFiles = files;
         }
         return files;
+    }
+
+    @Override
+    public Map<String, UnitFacts> unitFacts(Collection<String> units) {
+        Map<String, UnitFacts> known = new HashMap<>(units.size() * 2);
+        for (String u : units) {
+            UnitFacts f = facts.get(u);
+            if (f != null) {
+                known.put(u, f);
+            } else {
+                factsWanted.add(u);
+            }
+        }
+        if (!factsWanted.isEmpty() && factsFilling.compareAndSet(false, true)) {
+            factReaders.execute(this::fillFacts);
+        }
+        return known;
+    }
+
+    /** Reads the wanted units' facts, a few at a time, then tells the listeners they changed. */
+    private void fillFacts() {
+        try {
+            List<String> batch = new ArrayList<>(factsWanted);
+            factsWanted.removeAll(batch);
+            List<Future<?>> reads = new ArrayList<>(batch.size());
+            for (String unit : batch) {
+                reads.add(factReaders.submit(() -> facts.put(unit, readFacts(unit))));
+            }
+            for (Future<?> r : reads) {
+                try {
+                    r.get();
+                } catch (ExecutionException e) {
+                    log.debug("reading a unit's facts failed: {}", e.getCause().toString());
+                }
+            }
+            if (!batch.isEmpty()) {
+                notifyUnitChange(null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            factsFilling.set(false);
+        }
+    }
+
+    private UnitFacts readFacts(String unit) {
+        return call(c -> {
+            Properties p = properties(c, UnitPaths.path(unit));
+            Object changed = p.Get(UNIT_INTERFACE, "StateChangeTimestamp");
+            Long pid = null;
+            if (unit.endsWith(".service")) {
+                Object main = p.Get(SERVICE_INTERFACE, "MainPID");
+                pid = main instanceof Number n && n.longValue() > 0 ? n.longValue() : null;
+            }
+            return new UnitFacts(pid, changed instanceof Number n ? micros(n.longValue()) : null);
+        });
+    }
+
+    private static java.time.Instant micros(long usec) {
+        return usec <= 0 || usec == -1L ? null : java.time.Instant.ofEpochSecond(usec / 1_000_000, (usec % 1_000_000) * 1000);
+    }
+
+    /** Keeps the facts cache current from the values systemd sends with PropertiesChanged. */
+    private void updateFacts(String unit, Properties.PropertiesChanged s) {
+        Map<String, Variant<?>> changed = s.getPropertiesChanged();
+        UnitFacts f = facts.get(unit);
+        if (f == null) {
+            return; // never asked for: nothing to keep current
+        }
+        if (UNIT_INTERFACE.equals(s.getInterfaceName()) && changed.get("StateChangeTimestamp") != null
+                && changed.get("StateChangeTimestamp").getValue() instanceof Number n) {
+            f = f.withSince(micros(n.longValue()));
+        }
+        if (SERVICE_INTERFACE.equals(s.getInterfaceName()) && changed.get("MainPID") != null
+                && changed.get("MainPID").getValue() instanceof Number n) {
+            f = f.withMainPid(n.longValue() > 0 ? n.longValue() : null);
+        }
+        facts.put(unit, f);
     }
 
     @Override
@@ -274,6 +372,7 @@ class DbusSystemd implements Systemd, DisposableBean {
                     : new HostUnavailableException(missing(e), e);
         }
         unitFiles = null;
+        facts.clear();
         notifyUnitChange(null); // whatever was known before this connection may be stale
         return connection;
     }
@@ -282,7 +381,10 @@ class DbusSystemd implements Systemd, DisposableBean {
         c.addSigHandler(ManagerBus.JobRemoved.class,
                 s -> jobs.removed(new JobOutcome(s.unit, s.job.getPath(), s.result)));
         c.addSigHandler(ManagerBus.UnitNew.class, s -> notifyUnitChange(s.unit));
-        c.addSigHandler(ManagerBus.UnitRemoved.class, s -> notifyUnitChange(s.unit));
+        c.addSigHandler(ManagerBus.UnitRemoved.class, s -> {
+            facts.remove(s.unit);
+            notifyUnitChange(s.unit);
+        });
         c.addSigHandler(ManagerBus.UnitFilesChanged.class, s -> unitFiles = null);
         c.addSigHandler(ManagerBus.Reloading.class, s -> {
             if (!s.active) {
@@ -293,6 +395,7 @@ class DbusSystemd implements Systemd, DisposableBean {
         c.addSigHandler(Properties.PropertiesChanged.class, s -> {
             String unit = UnitPaths.unitName(s.getPath());
             if (unit != null) {
+                updateFacts(unit, s);
                 notifyUnitChange(unit);
             }
         });
@@ -327,6 +430,7 @@ class DbusSystemd implements Systemd, DisposableBean {
 
     @Override
     public void destroy() {
+        factReaders.shutdownNow();
         closeQuietly();
     }
 

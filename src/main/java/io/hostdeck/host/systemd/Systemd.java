@@ -1,6 +1,8 @@
 package io.hostdeck.host.systemd;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -25,6 +27,13 @@ public interface Systemd {
 
     /** Every installed unit file (ListUnitFiles): costly on systemd's side, so cached until the files change. */
     List<UnitFile> listUnitFiles();
+
+    /**
+     * Main PID and last state change of the given loaded units, from a cache that systemd's
+     * PropertiesChanged signals keep current. Units not known yet are missing from the answer and
+     * read in the background; a unit change (with a null name) is signalled when they are in.
+     */
+    Map<String, UnitFacts> unitFacts(Collection<String> units);
 
     /** One unit's properties; loads it if it is installed but not loaded. */
     UnitDetails unit(String name);

@@ -16,6 +16,19 @@ final class UnitPaths {
         return unescape(path.substring(PREFIX.length()));
     }
 
+    /** The object path of a unit, as sd_bus_path_encode makes it. */
+    static String path(String unit) {
+        StringBuilder b = new StringBuilder(PREFIX);
+        for (byte c : unit.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                b.append((char) c);
+            } else {
+                b.append('_').append(String.format("%02x", c & 0xff));
+            }
+        }
+        return b.toString();
+    }
+
     /** sd_bus_path_decode: every byte outside [A-Za-z0-9] is written as {@code _xx} in hex. */
     static String unescape(String escaped) {
         StringBuilder b = new StringBuilder(escaped.length());

@@ -110,7 +110,7 @@ final class UnitProperties {
         return value == null || value <= 0 ? null : value;
     }
 
-    private static Instant timestamp(Map<String, Variant<?>> props, String name) {
+    static Instant timestamp(Map<String, Variant<?>> props, String name) {
         Long usec = unsigned(props, name);
         return usec == null || usec == 0 ? null : Instant.ofEpochSecond(usec / 1_000_000, (usec % 1_000_000) * 1000);
     }

@@ -223,6 +223,37 @@ class SystemdAdapterIT {
     }
 
     @Test
+    void unitFactsAreReadOnceAndThenKeptCurrentBySignals() throws Exception {
+        systemd.run(UnitAction.START, PROBE);
+        List<String> units = List.of(PROBE, "systemd-journald.service", "dbus.socket");
+        var filled = new LinkedBlockingQueue<String>();
+        try (AutoCloseable subscription = systemd.onUnitChange(u -> {
+            if (u == null) {
+                filled.add("filled");
+            }
+        })) {
+            systemd.unitFacts(units); // unknown yet: read in the background
+            assertThat(filled.poll(10, TimeUnit.SECONDS)).as("a change once the facts are in").isEqualTo("filled");
+        }
+        var facts = systemd.unitFacts(units);
+        assertThat(facts).containsOnlyKeys(units);
+        assertThat(facts.get("systemd-journald.service").mainPid()).isEqualTo(systemd.unit("systemd-journald.service").mainPid());
+        assertThat(facts.get("dbus.socket").mainPid()).isNull();
+        assertThat(facts.get(PROBE).since()).isNotNull();
+        long before = facts.get(PROBE).mainPid();
+
+        systemd.run(UnitAction.RESTART, PROBE);
+
+        long now = systemd.unit(PROBE).mainPid();
+        assertThat(now).isNotEqualTo(before);
+        for (int i = 0; i < 50 && !Long.valueOf(now).equals(systemd.unitFacts(units).get(PROBE).mainPid()); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(systemd.unitFacts(units).get(PROBE).mainPid()).as("kept current by PropertiesChanged").isEqualTo(now);
+        systemd.run(UnitAction.STOP, PROBE);
+    }
+
+    @Test
     void stateChangesArriveAsSignals() throws Exception {
         var changed = new LinkedBlockingQueue<String>();
         try (AutoCloseable subscription = systemd.onUnitChange(u -> {

@@ -14,6 +14,12 @@ class UnitPathsTest {
     }
 
     @Test
+    void encodesNamesAsSdBusDoes() {
+        assertThat(UnitPaths.path("getty@tty1.service")).isEqualTo("/org/freedesktop/systemd1/unit/getty_40tty1_2eservice");
+        assertThat(UnitPaths.unitName(UnitPaths.path("dev-disk-by\\x2dlabel.device"))).isEqualTo("dev-disk-by\\x2dlabel.device");
+    }
+
+    @Test
     void otherPathsAreNoUnit() {
         assertThat(UnitPaths.unitName("/org/freedesktop/systemd1")).isNull();
         assertThat(UnitPaths.unitName("/org/freedesktop/systemd1/job/42")).isNull();
