@@ -1,5 +1,6 @@
 import { connect, onState, currentState } from './live.js';
 import { follow } from './services.js';
+import { followCgroups } from './cgroups.js';
 
 // htmx requests carry the CSRF token in a header; the token comes from the page's meta tags.
 const header = document.querySelector('meta[name="csrf-header"]')?.content;
@@ -22,5 +23,7 @@ if (document.getElementById('live-state')) connect();
 document.addEventListener('htmx:load', (event) => {
   showState(currentState());
   follow(event.target);
+  followCgroups(event.target);
 });
 follow(document);
+followCgroups(document);

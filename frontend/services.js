@@ -1,5 +1,6 @@
 // Live unit states on the services list (#units) and on a unit's page (#active-state).
 import { onMessage, subscribe } from './live.js';
+import { bytes } from './cgroups.js';
 
 function updateRow(unit) {
   const row = document.getElementById(`unit-${unit.name}`);
@@ -21,14 +22,28 @@ function updateDetail(unit) {
   el.classList.toggle('ok', unit.active === 'active');
 }
 
+// CPU, memory and tasks come from the cgroup sampler's ticks: a unit's cgroup is named after it
+function updateUsage(row) {
+  const name = row.path.substring(row.path.lastIndexOf('/') + 1);
+  const tr = document.getElementById(`unit-${name}`);
+  if (!tr) return;
+  const set = (cls, text) => { const td = tr.querySelector(`td.${cls}`); if (td) td.textContent = text; };
+  set('cpu', row.cpu == null ? '—' : row.cpu.toFixed(1));
+  set('memory', bytes(row.memory));
+  set('tasks', row.tasks == null ? '—' : String(row.tasks));
+}
+
 onMessage((message) => {
-  if (message.type !== 'units') return;
-  message.units.forEach((unit) => { updateRow(unit); updateDetail(unit); });
+  if (message.type === 'units') message.units.forEach((unit) => { updateRow(unit); updateDetail(unit); });
+  if (message.type === 'cgroups') message.rows.forEach(updateUsage);
 });
 
 /** Called for the first page and for every page htmx swaps in. */
 export function follow(root) {
-  if (root.querySelector('#units')) subscribe('units');
+  if (root.querySelector('#units')) {
+    subscribe('units');
+    subscribe('cgroups');
+  }
   const detail = root.querySelector('#active-state[data-unit]');
   if (detail) subscribe('unit', detail.dataset.unit);
 }

@@ -51,6 +51,17 @@ public class LiveHub {
         }
     }
 
+    /** The streams that have at least one subscriber and whose key starts with {@code prefix}. */
+    public java.util.List<String> followed(String prefix) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        subscribers.forEach((key, ids) -> {
+            if (key.startsWith(prefix) && !ids.isEmpty()) {
+                keys.add(key);
+            }
+        });
+        return keys;
+    }
+
     public boolean hasSubscribers(String key) {
         Set<String> ids = subscribers.get(key);
         return ids != null && !ids.isEmpty();

@@ -35,7 +35,7 @@ class SecurityConfig {
                 // is refused before it reaches any controller
                 .requestMatchers(HttpMethod.POST, "/services/daemon-reload", "/services/*/enable", "/services/*/disable",
                         "/services/*/mask", "/services/*/unmask", "/services/*/limits", "/services/new",
-                        "/services/*/edit", "/services/*/delete").hasRole(Role.ADMIN.name())
+                        "/services/*/edit", "/services/*/delete", "/cgroups/limits").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.POST, "/services/**").hasRole(Role.OPERATOR.name())
                 .anyRequest().hasRole(Role.VIEWER.name()))

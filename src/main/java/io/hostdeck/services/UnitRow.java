@@ -7,7 +7,8 @@ import java.time.Instant;
  * false and no runtime state; numbers it cannot have are {@code null}, shown as "—".
  */
 public record UnitRow(String name, String description, String loadState, String activeState, String subState,
-        String enablement, Long mainPid, Instant since, Long memoryBytes, Long tasks, boolean loaded) {
+        String enablement, Long mainPid, Instant since, Double cpuPercent, Long memoryBytes, Long tasks,
+        boolean loaded) {
 
     public String type() {
         return name.substring(name.lastIndexOf('.') + 1);

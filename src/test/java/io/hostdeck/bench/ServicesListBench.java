@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,9 +45,12 @@ import io.hostdeck.testbed.Testbed;
  * </pre>
  *
  * Arguments: N units (default 1000), K measured runs of each kind (default 50), W warm-up requests
- * (default 20). Needs root (the testbed), like the integration tests. Every kind of measurement is
- * taken once per round, round after round, so that load from elsewhere on the machine falls on all
- * of them alike.
+ * (default 20), then any {@code --name=value} settings to start the app with (what-if runs; the
+ * default run has none). Needs root (the testbed), like the integration tests. Every kind of
+ * measurement is taken once per round, round after round, so that load from elsewhere on the
+ * machine falls on all of them alike. exec:java with the test scope puts every test jar on the
+ * app's class path too, which makes lookups of class-path resources slower than in production;
+ * {@code docs/benchmarks.md} also gives a run with the runtime class path only.
  */
 public final class ServicesListBench {
 
@@ -62,6 +67,7 @@ public final class ServicesListBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int k = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        List<String> appArgs = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
 
         AtomicReference<Testbed> testbed = new AtomicReference<>();
         AtomicReference<ConfigurableApplicationContext> app = new AtomicReference<>();
@@ -72,7 +78,7 @@ public final class ServicesListBench {
             Testbed.teardown(NAME); // what a killed earlier run left
             booting.set(true);
             testbed.set(Testbed.boot(NAME));
-            run(testbed.get(), app, n, k, warmup);
+            run(testbed.get(), app, n, k, warmup, appArgs);
         } finally {
             stop(app, testbed, booting);
             try {
@@ -98,8 +104,8 @@ public final class ServicesListBench {
         booting.set(false);
     }
 
-    private static void run(Testbed tb, AtomicReference<ConfigurableApplicationContext> app, int n, int k, int warmup)
-            throws Exception {
+    private static void run(Testbed tb, AtomicReference<ConfigurableApplicationContext> app, int n, int k, int warmup,
+            List<String> appArgs) throws Exception {
         // ---- 1. N units, loaded and active
         long t0 = System.nanoTime();
         createUnits(tb, n);
@@ -121,21 +127,26 @@ public final class ServicesListBench {
 
         // ---- 2. the app, in-process, pointed at the testbed
         t0 = System.nanoTime();
+        // as command-line arguments: they win over application.properties (builder.properties() would not)
+        List<String> argv = new ArrayList<>(List.of("--hostdeck.host.root=" + tb.root(),
+                "--hostdeck.host.bus=" + tb.busAddress(),
+                "--hostdeck.users-file=" + TestUsers.write(),
+                "--server.port=0",
+                "--logging.level.root=WARN"));
+        argv.addAll(appArgs); // what-if runs, e.g. --spring.thymeleaf.enable-spring-el-compiler=true
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(HostdeckApplication.class)
-                .properties(Map.of(
-                        "hostdeck.host.root", tb.root().toString(),
-                        "hostdeck.host.bus", tb.busAddress(),
-                        "hostdeck.users-file", TestUsers.write().toString(),
-                        "server.port", "0",
-                        "logging.level.root", "WARN"))
                 .registerShutdownHook(false)
-                .run();
+                .run(argv.toArray(String[]::new));
         app.set(ctx);
+        String root = ctx.getEnvironment().getProperty("hostdeck.host.root");
+        if (!tb.root().toString().equals(root)) {
+            throw new IllegalStateException("the app is not pointed at the testbed: hostdeck.host.root=" + root);
+        }
         int port = ctx.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         System.out.printf(Locale.ROOT, "app: started on port %d in %.0f ms%n", port, ms(System.nanoTime() - t0));
         Systemd systemd = ctx.getBean(Systemd.class);
-        CgroupFs cgroups = ctx.getBean(CgroupFs.class);
         Catalog catalog = new Catalog(ctx.getBean("serviceCatalog"));
+        CgroupSide cgroupSide = CgroupSide.of(ctx);
 
         WebSession web = new WebSession(port);
         String location = web.login("viewer", TestUsers.PASSWORD).headers().firstValue("Location").orElse("");
@@ -158,13 +169,19 @@ public final class ServicesListBench {
                 first.body().length() / 1024, coldMs);
 
         // ---- 4. warm-up: the page, the pieces, and the process paths
+        List<String> names = systemd.listUnits().stream().map(UnitSummary::name).toList();
         for (int i = 0; i < warmup; i++) {
             check(web.get("/services"), expected, n);
             web.get("/services?q=" + NO_MATCH);
             systemd.listUnits();
-            cgroups.unitUsage();
+            systemd.unitFacts(names);
+            cgroupSide.run();
             catalog.list();
         }
+        // the list's per-unit facts (main PID, since) are read in the background after the first
+        // page asks for them: measure once they are all there, not while they are being filled
+        int facts = awaitFacts(systemd, names);
+        System.out.printf(Locale.ROOT, "unit facts known for %d of %d loaded units%n", facts, names.size());
         for (int i = 0; i < 3; i++) {
             tb.exec(T, "true");
             tb.exec(T, "systemctl", "list-units", "--all", "--no-pager");
@@ -174,8 +191,8 @@ public final class ServicesListBench {
         // ---- 5. K rounds, one of each per round
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         Map<String, List<Double>> samples = new LinkedHashMap<>();
-        for (String key : List.of("get", "getEmpty", "catalog", "listUnits", "listUnitFiles", "unitUsage",
-                "systemctl", "nsenterTrue", "busctlListUnits", "busctlPing")) {
+        for (String key : List.of("get", "getEmpty", "catalog", "listUnits", "listUnitFiles", "unitFacts",
+                "cgroups", "systemctl", "nsenterTrue", "busctlListUnits", "busctlPing")) {
             samples.put(key, new ArrayList<>(k));
         }
         for (int i = 0; i < k; i++) {
@@ -207,8 +224,12 @@ public final class ServicesListBench {
             samples.get("listUnitFiles").add(ms(System.nanoTime() - s));
 
             s = System.nanoTime();
-            cgroups.unitUsage();
-            samples.get("unitUsage").add(ms(System.nanoTime() - s));
+            systemd.unitFacts(names);
+            samples.get("unitFacts").add(ms(System.nanoTime() - s));
+
+            s = System.nanoTime();
+            cgroupSide.run();
+            samples.get("cgroups").add(ms(System.nanoTime() - s));
 
             s = System.nanoTime();
             Testbed.Result r = tb.exec(T, "systemctl", "list-units", "--all", "--no-pager");
@@ -244,7 +265,8 @@ public final class ServicesListBench {
         Runtime rt = Runtime.getRuntime();
         System.out.println();
         System.out.printf(Locale.ROOT, "ServicesListBench: N=%d units, K=%d runs each (after %d warm-up), "
-                + "systemd %s%n", n, k, warmup, systemd.manager().version());
+                + "systemd %s%s%n", n, k, warmup, systemd.manager().version(),
+                appArgs.isEmpty() ? "" : "; app settings changed for this run: " + String.join(" ", appArgs));
         System.out.printf(Locale.ROOT, "machine: %d CPUs (%s), %s, kernel %s; JVM %s %s, max heap %d MiB%n",
                 rt.availableProcessors(), cpuModel(), osName(), System.getProperty("os.version"),
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
@@ -260,7 +282,8 @@ public final class ServicesListBench {
         line("  ServiceCatalog.list, in-process (all the data, no HTML)", samples.get("catalog"));
         line("    Systemd.listUnits (ListUnits over dbus-java)", samples.get("listUnits"));
         line("    Systemd.listUnitFiles (cached)", samples.get("listUnitFiles"));
-        line("    CgroupFs.unitUsage (memory + pids walk)", samples.get("unitUsage"));
+        line("    Systemd.unitFacts (main PID, since; cached)", samples.get("unitFacts"));
+        line("    " + cgroupSide.what(), samples.get("cgroups"));
         line("systemctl list-units --all --no-pager, via nsenter", samples.get("systemctl"));
         line("  baseline: `true` via the same nsenter path", samples.get("nsenterTrue"));
         line("busctl call ... Manager ListUnits, from the host", samples.get("busctlListUnits"));
@@ -268,6 +291,7 @@ public final class ServicesListBench {
         line("busctl call ... Manager ListUnitFiles (uncached; 5 runs)", listUnitFilesBus);
         System.out.printf(Locale.ROOT, "%nfirst GET /services after start (includes uncached ListUnitFiles): %.0f ms%n",
                 coldMs);
+        cgroupSide.background().ifPresent(System.out::println);
         double get = median(samples.get("get"));
         System.out.printf(Locale.ROOT, "goal: GET /services under 150 ms at 1,000 units: median %.1f ms, p95 %.1f ms "
                 + "-> %s%n", get, p95(samples.get("get")),
@@ -372,6 +396,93 @@ public final class ServicesListBench {
             } catch (InvocationTargetException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
+        }
+    }
+
+    /** Waits (up to 60 s) until the facts of every loaded unit are known, or their number stops growing. */
+    private static int awaitFacts(Systemd systemd, List<String> names) throws InterruptedException {
+        int known = -1;
+        int steady = 0;
+        for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < end; ) {
+            int now = systemd.unitFacts(names).size();
+            if (now == names.size()) {
+                return now;
+            }
+            steady = now == known ? steady + 1 : 0;
+            if (steady >= 10) {
+                return now; // some units have no facts to read: stop waiting for them
+            }
+            known = now;
+            Thread.sleep(200);
+        }
+        return known;
+    }
+
+    /**
+     * The cgroup side of the list, whichever the tree has: a walk of the cgroup files on every
+     * request ({@code CgroupFs.unitUsage()}, timed here), or a background sampler whose latest tick
+     * the list reads ({@code CgroupSampler.latest()}, timed here, with the cost of its passes reported
+     * beside it, since they take CPU from the same two cores). By reflection, so this bench compiles
+     * against either.
+     */
+    private static final class CgroupSide {
+        private final String what;
+        private final Object target;
+        private final Method method;
+        private final Object sampler;
+        private final List<double[]> passes = new ArrayList<>();
+
+        private CgroupSide(String what, Object target, Method method, Object sampler) {
+            this.what = what;
+            this.target = target;
+            this.method = method;
+            this.sampler = sampler;
+        }
+
+        static CgroupSide of(ConfigurableApplicationContext ctx) throws ReflectiveOperationException {
+            try {
+                Class<?> type = Class.forName("io.hostdeck.cgroups.CgroupSampler");
+                Object sampler = ctx.getBean(type);
+                return new CgroupSide("CgroupSampler.latest (the last background tick)", sampler,
+                        type.getMethod("latest"), sampler);
+            } catch (ClassNotFoundException e) {
+                Object fs = ctx.getBean(CgroupFs.class);
+                return new CgroupSide("CgroupFs.unitUsage (memory + pids walk)", fs,
+                        CgroupFs.class.getMethod("unitUsage"), null);
+            }
+        }
+
+        String what() {
+            return what;
+        }
+
+        void run() throws ReflectiveOperationException {
+            method.invoke(target);
+            if (sampler != null) {
+                Object pass = sampler.getClass().getMethod("lastPass").invoke(sampler);
+                double[] p = {number(pass, "cgroups"), number(pass, "wallNanos") / 1e6, number(pass, "cpuNanos") / 1e6};
+                if (p[0] > 0 && (passes.isEmpty() || !Arrays.equals(passes.get(passes.size() - 1), p))) {
+                    passes.add(p);
+                }
+            }
+        }
+
+        /** What the background sampler's passes cost while the bench ran, if there is one. */
+        Optional<String> background() {
+            if (passes.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Double> wall = passes.stream().map(p -> p[1]).toList();
+            List<Double> cpu = passes.stream().map(p -> p[2]).toList();
+            return Optional.of(String.format(Locale.ROOT, "background cgroup sampler, %d passes seen "
+                    + "(%.0f cgroups each): wall median %.1f ms (p95 %.1f), CPU median %.1f ms (p95 %.1f)",
+                    passes.size(), passes.get(passes.size() - 1)[0], median(wall), p95(wall), median(cpu), p95(cpu)));
+        }
+
+        private static double number(Object record, String accessor) throws ReflectiveOperationException {
+            Method m = record.getClass().getMethod(accessor);
+            m.setAccessible(true);
+            return ((Number) m.invoke(record)).doubleValue();
         }
     }
 

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 class ServiceListQueryTest {
 
     private final UnitRow ssh = new UnitRow("ssh.service", "OpenBSD Secure Shell server", "loaded", "active",
-            "running", "enabled", null, null, null, null, true);
-    private final UnitRow broken = new UnitRow("app.service", "App", "loaded", "failed", "failed", "disabled", null, null, null,
+            "running", "enabled", null, null, null, null, null, true);
+    private final UnitRow broken = new UnitRow("app.service", "App", "loaded", "failed", "failed", "disabled", null, null, null, null,
             null, true);
-    private final UnitRow file = new UnitRow("idle.timer", "", "", "", "", "disabled", null, null, null, null, false);
+    private final UnitRow file = new UnitRow("idle.timer", "", "", "", "", "disabled", null, null, null, null, null, false);
 
     @Test
     void filtersByTypeStateEnablementAndText() {

@@ -5,9 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.springframework.stereotype.Component;
@@ -34,45 +32,6 @@ public class CgroupFs {
      */
     public CgroupMode mode() {
         return detect(root);
-    }
-
-    /**
-     * Memory and task counts of every unit's cgroup, by unit name, from one walk of the memory and
-     * pids trees. A cgroup that vanishes during the walk is left out.
-     */
-    public Map<String, UnitUsage> unitUsage() {
-        CgroupMode mode = mode();
-        Path memoryTree = mode == CgroupMode.V2 ? root : root.resolve("memory");
-        Path pidsTree = mode == CgroupMode.V2 ? root : root.resolve("pids");
-        String memoryFile = mode == CgroupMode.V2 ? "memory.current" : "memory.usage_in_bytes";
-        Map<String, Long> memory = readPerUnit(memoryTree, memoryFile);
-        Map<String, Long> tasks = readPerUnit(pidsTree, "pids.current");
-        Map<String, UnitUsage> usage = new HashMap<>();
-        for (String unit : memory.keySet()) {
-            usage.put(unit, new UnitUsage(memory.get(unit), tasks.get(unit)));
-        }
-        tasks.forEach((unit, n) -> usage.putIfAbsent(unit, new UnitUsage(null, n)));
-        return usage;
-    }
-
-    private static Map<String, Long> readPerUnit(Path tree, String file) {
-        Map<String, Long> values = new HashMap<>();
-        if (!Files.isDirectory(tree)) {
-            return values;
-        }
-        try (Stream<Path> dirs = Files.walk(tree, 8)) {
-            dirs.filter(CgroupFs::isUnitDir).forEach(dir -> readLong(dir.resolve(file))
-                    .ifPresent(v -> values.put(dir.getFileName().toString(), v)));
-        } catch (IOException | UncheckedIOException e) {
-            // a cgroup removed mid-walk ends the walk early: what was read so far stands
-        }
-        return values;
-    }
-
-    private static boolean isUnitDir(Path dir) {
-        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-        return name.endsWith(".service") || name.endsWith(".scope") || name.endsWith(".slice")
-                || name.endsWith(".socket") || name.endsWith(".mount") || name.endsWith(".swap");
     }
 
     /**
@@ -108,15 +67,6 @@ public class CgroupFs {
         }
         pids.sort(null);
         return pids;
-    }
-
-    static java.util.OptionalLong readLong(Path file) {
-        try {
-            String text = Files.readString(file).strip();
-            return "max".equals(text) ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(text));
-        } catch (IOException | NumberFormatException e) { // gone, or not a number: absent
-            return java.util.OptionalLong.empty();
-        }
     }
 
     static CgroupMode detect(Path root) {

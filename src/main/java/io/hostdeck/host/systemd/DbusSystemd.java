@@ -73,7 +73,9 @@ class DbusSystemd implements Systemd, DisposableBean {
         return t;
     });
     private DBusConnection connection;       // guarded by this
-    private volatile List<UnitFile> unitFiles; // null: to be listed again
+    private volatile List<UnitFile> unitFiles;         // the last listing, possibly stale
+    private final AtomicBoolean unitFilesStale = new AtomicBoolean(true);
+    private final AtomicBoolean unitFilesListing = new AtomicBoolean();
 
     DbusSystemd(HostProperties host, @Value("${hostdeck.systemd.job-timeout:100s}") Duration jobTimeout) {
         this.address = host.busAddress();
@@ -97,16 +99,38 @@ class DbusSystemd implements Systemd, DisposableBean {
         return call(c -> manager(c).ListUnits()).stream().map(ListedUnitStruct::toSummary).toList();
     }
 
+    /**
+     * ListUnitFiles costs systemd seconds at 1,000 units (5 s measured, see docs/benchmarks.md), so
+     * the listing is cached; after a change it is listed again in the background while callers keep
+     * the previous listing. Only the very first call waits.
+     */
     @Override
     public List<UnitFile> listUnitFiles() {
         List<UnitFile> files = unitFiles;
         if (files == null) {
-            files = call(c -> manager(c).ListUnitFiles()).stream()
-                    .map(f -> new UnitFile(f.path.substring(f.path.lastIndexOf('/') + 1), f.path, f.state))
-                    .toList();
+            unitFilesStale.set(false);
+            files = readUnitFiles();
             unitFiles = files;
+        } else if (unitFilesStale.get() && unitFilesListing.compareAndSet(false, true)) {
+            factReaders.execute(() -> {
+                try {
+                    unitFilesStale.set(false);
+                    unitFiles = readUnitFiles();
+                } catch (RuntimeException e) {
+                    unitFilesStale.set(true);
+                    log.debug("listing unit files failed: {}", e.toString());
+                } finally {
+                    unitFilesListing.set(false);
+                }
+            });
         }
         return files;
+    }
+
+    private List<UnitFile> readUnitFiles() {
+        return call(c -> manager(c).ListUnitFiles()).stream()
+                .map(f -> new UnitFile(f.path.substring(f.path.lastIndexOf('/') + 1), f.path, f.state))
+                .toList();
     }
 
     @Override
@@ -271,7 +295,7 @@ class DbusSystemd implements Systemd, DisposableBean {
             manager(c).Reload();
             return null;
         });
-        unitFiles = null;
+        unitFilesStale.set(true);
     }
 
     @Override
@@ -371,8 +395,15 @@ class DbusSystemd implements Systemd, DisposableBean {
             throw e instanceof DBusExecutionException x ? BusErrors.translate(x, address)
                     : new HostUnavailableException(missing(e), e);
         }
-        unitFiles = null;
+        unitFiles = null; // another systemd, perhaps: nothing of the old one's listing holds
         facts.clear();
+        factReaders.execute(() -> { // the first listing costs seconds on a big host: start it now
+            try {
+                listUnitFiles();
+            } catch (RuntimeException e) {
+                log.debug("listing unit files failed: {}", e.toString());
+            }
+        });
         notifyUnitChange(null); // whatever was known before this connection may be stale
         return connection;
     }
@@ -385,10 +416,10 @@ class DbusSystemd implements Systemd, DisposableBean {
             facts.remove(s.unit);
             notifyUnitChange(s.unit);
         });
-        c.addSigHandler(ManagerBus.UnitFilesChanged.class, s -> unitFiles = null);
+        c.addSigHandler(ManagerBus.UnitFilesChanged.class, s -> unitFilesStale.set(true));
         c.addSigHandler(ManagerBus.Reloading.class, s -> {
             if (!s.active) {
-                unitFiles = null;
+                unitFilesStale.set(true);
                 notifyUnitChange(null);
             }
         });

@@ -1,0 +1,161 @@
+package io.hostdeck.cgroups;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.live.LiveHub;
+import io.hostdeck.live.LiveTopic;
+
+/**
+ * The cgroup topics: {@code cgroups} (the top table: after each tick, only the rows whose shown
+ * values changed, and the cgroups that went away) and {@code cgroup} with a path (one cgroup's
+ * newest point for its charts). Runs on the sampler's thread, after the pass; the hub's bounded
+ * per-session buffers keep a slow page from holding it up.
+ */
+@Component
+class CgroupFeed {
+
+    static final String ALL = "cgroups";
+
+    private final CgroupSampler sampler;
+    private final LiveHub hub;
+    private volatile Map<String, Row> sent = Map.of(); // written by the sampler thread only
+
+    /** A top-table row as pages show it: rounded, so noise below what is shown is not sent. */
+    record Row(String path, Double cpu, Long memory, Long memoryMax, Long ioRead, Long ioWrite, Long tasks,
+            Double throttled, Long failcnt, Long oomKills, Double pressure) {
+        static Row of(CgroupRates r) {
+            return new Row(r.path(), round1(r.cpuPercent()), r.memoryBytes(), r.memoryMax(), whole(r.ioReadPerSec()),
+                    whole(r.ioWritePerSec()), r.tasks(), round1(r.throttledPercent()), r.memoryFailcnt(), r.oomKills(),
+                    round1(r.cpuPressure()));
+        }
+
+        private static Double round1(Double d) {
+            return d == null ? null : Math.round(d * 10) / 10.0;
+        }
+
+        private static Long whole(Double d) {
+            return d == null ? null : Math.round(d);
+        }
+    }
+
+    record RowsMessage(String type, List<Row> rows, List<String> gone) {
+        RowsMessage(List<Row> rows, List<String> gone) {
+            this("cgroups", rows, gone);
+        }
+    }
+
+    record PointMessage(String type, String path, double time, Row now) {
+        PointMessage(String path, double time, Row now) {
+            this("cgroup", path, time, now);
+        }
+    }
+
+    CgroupFeed(CgroupSampler sampler, LiveHub hub) {
+        this.sampler = sampler;
+        this.hub = hub;
+        sampler.onTick(this::tick);
+    }
+
+    /** The rows as last sent, so a new subscriber's first update is a change against this. */
+    RowsMessage snapshot() {
+        Map<String, Row> rows = sent;
+        if (rows.isEmpty()) { // before the first tick
+            List<Row> now = new ArrayList<>();
+            sampler.latest().values().forEach(r -> now.add(Row.of(r)));
+            return new RowsMessage(now, List.of());
+        }
+        return new RowsMessage(new ArrayList<>(rows.values()), List.of());
+    }
+
+    PointMessage snapshot(String path) {
+        CgroupRates r = sampler.latest().get(path);
+        if (r == null) {
+            throw new InvalidInputException("path", "no cgroup " + path + " on this host");
+        }
+        return new PointMessage(path, System.currentTimeMillis() / 1000.0, Row.of(r));
+    }
+
+    private void tick(Map<String, CgroupRates> latest) {
+        Map<String, Row> before = sent;
+        Map<String, Row> now = new HashMap<>(latest.size() * 2);
+        List<Row> changed = new ArrayList<>();
+        for (CgroupRates r : latest.values()) {
+            Row row = Row.of(r);
+            now.put(r.path(), row);
+            if (!row.equals(before.get(r.path()))) {
+                changed.add(row);
+            }
+        }
+        List<String> gone = before.keySet().stream().filter(p -> !now.containsKey(p)).toList();
+        sent = now;
+        if (!changed.isEmpty() || !gone.isEmpty()) {
+            hub.publish(ALL, new RowsMessage(changed, gone));
+        }
+        double time = System.currentTimeMillis() / 1000.0;
+        for (String key : hub.followed(CgroupTopic.PREFIX)) {
+            String path = key.substring(CgroupTopic.PREFIX.length());
+            CgroupRates r = latest.get(path);
+            if (r != null) {
+                hub.publish(key, new PointMessage(path, time, Row.of(r)));
+            }
+        }
+    }
+
+    @Component
+    static class CgroupsTopic implements LiveTopic {
+        private final CgroupFeed feed;
+
+        CgroupsTopic(CgroupFeed feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public String name() {
+            return ALL;
+        }
+
+        @Override
+        public String key(String argument) {
+            if (!argument.isEmpty()) {
+                throw new InvalidInputException("arg", "the cgroups topic takes no argument");
+            }
+            return ALL;
+        }
+
+        @Override
+        public Object snapshot(String key) {
+            return feed.snapshot();
+        }
+    }
+
+    @Component
+    static class CgroupTopic implements LiveTopic {
+        static final String PREFIX = "cgroup:";
+        private final CgroupFeed feed;
+
+        CgroupTopic(CgroupFeed feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public String name() {
+            return "cgroup";
+        }
+
+        @Override
+        public String key(String argument) {
+            return PREFIX + CgroupPaths.require("path", argument);
+        }
+
+        @Override
+        public Object snapshot(String key) {
+            return feed.snapshot(key.substring(PREFIX.length()));
+        }
+    }
+}

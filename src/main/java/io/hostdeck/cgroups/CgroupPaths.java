@@ -1,0 +1,51 @@
+package io.hostdeck.cgroups;
+
+import io.hostdeck.error.InvalidInputException;
+
+/** A cgroup path from a URL, WebSocket message or form, checked before it is used anywhere. */
+final class CgroupPaths {
+
+    static final int MAX_LENGTH = 4096;
+
+    private CgroupPaths() {
+    }
+
+    static String require(String field, String raw) {
+        String p = raw == null || raw.isEmpty() ? "/" : raw;
+        if (!p.startsWith("/")) {
+            p = "/" + p;
+        }
+        if (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        if (p.length() > MAX_LENGTH) {
+            throw new InvalidInputException(field, "longer than " + MAX_LENGTH + " characters");
+        }
+        if (p.contains("//") || p.equals("/..") || p.contains("/../") || p.endsWith("/..") || p.contains("/./")
+                || p.endsWith("/.")) {
+            throw new InvalidInputException(field, "'" + shown(p) + "' is not a cgroup path (no empty, . or .. parts)");
+        }
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new InvalidInputException(field, "contains a control character");
+            }
+        }
+        return p;
+    }
+
+    /** The unit that owns a cgroup, if its last part is one systemd names (foo.service, bar.scope...). */
+    static String unit(String path) {
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        for (String type : new String[] {".service", ".scope", ".slice", ".socket", ".mount", ".swap"}) {
+            if (last.endsWith(type) && last.length() > type.length()) {
+                return last;
+            }
+        }
+        return null;
+    }
+
+    private static String shown(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+}

@@ -1,0 +1,57 @@
+package io.hostdeck.cgroups;
+
+import io.hostdeck.host.cgroupfs.CgroupSample;
+
+/**
+ * What a cgroup did between two samples, on systemd-cgtop's scales: CPU in percent of one core
+ * (100 % is one core busy), bytes per second of IO. {@code null} where a sample lacks the counter
+ * (the layout does not provide it) or there is no earlier sample yet, never a made-up zero.
+ */
+public record CgroupRates(
+        String path,
+        Double cpuPercent,
+        Long memoryBytes,
+        Long memoryMax,
+        Double ioReadPerSec,
+        Double ioWritePerSec,
+        Long tasks,
+        Long tasksMax,
+        Double throttledPercent,
+        Long memoryFailcnt,
+        Long oomKills,
+        Double cpuPressure,
+        Double memoryPressure,
+        Double ioPressure) {
+
+    /** The rates from {@code before} to {@code now}; {@code before} may be null (first sample). */
+    static CgroupRates between(CgroupSample before, CgroupSample now) {
+        double seconds = before == null ? 0 : (now.readAtNanos() - before.readAtNanos()) / 1e9;
+        boolean timed = seconds > 0;
+        return new CgroupRates(now.path(),
+                timed ? percent(before.cpuUsageUsec(), now.cpuUsageUsec(), seconds) : null,
+                now.memoryBytes(), now.memoryMax(),
+                timed ? perSecond(before.ioReadBytes(), now.ioReadBytes(), seconds) : null,
+                timed ? perSecond(before.ioWriteBytes(), now.ioWriteBytes(), seconds) : null,
+                now.tasks(), now.tasksMax(),
+                timed ? percent(before.cpuThrottledUsec(), now.cpuThrottledUsec(), seconds) : null,
+                now.memoryFailcnt(), now.oomKills(),
+                now.cpuPressure() == null ? null : now.cpuPressure().someAvg10(),
+                now.memoryPressure() == null ? null : now.memoryPressure().someAvg10(),
+                now.ioPressure() == null ? null : now.ioPressure().someAvg10());
+    }
+
+    /** µs of CPU per second of wall time, as percent: 1e6 µs/s is one core, 100 %. */
+    private static Double percent(Long before, Long now, double seconds) {
+        if (before == null || now == null || now < before) { // a counter that went back: the cgroup was re-made
+            return null;
+        }
+        return (now - before) / seconds / 10_000.0;
+    }
+
+    private static Double perSecond(Long before, Long now, double seconds) {
+        if (before == null || now == null || now < before) {
+            return null;
+        }
+        return (now - before) / seconds;
+    }
+}

@@ -1,0 +1,189 @@
+package io.hostdeck.cgroups;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.hostdeck.host.cgroupfs.CgroupReader;
+import io.hostdeck.host.cgroupfs.CgroupSample;
+
+/**
+ * Samples every cgroup on the target on a fixed tick ({@code hostdeck.stats.interval}, 1 s by
+ * default), turns counters into rates and keeps each cgroup's history. One thread does it all,
+ * so a slow reader of the results can never slow the sampling; readers get immutable snapshots.
+ */
+@Component
+public class CgroupSampler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(CgroupSampler.class);
+
+    private final CgroupReader reader;
+    private final Duration interval;
+    private final int maxCgroups;
+    private final int finePoints;
+    private final int ticksPerMinute;
+    private final List<Consumer<Map<String, CgroupRates>>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Tracked> tracked = new HashMap<>(); // sampler thread only
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private volatile Map<String, CgroupRates> latest = Map.of();
+    private volatile Map<String, History> histories = Map.of();
+    private volatile PassCost lastPass = new PassCost(0, 0, 0, 0);
+    private ScheduledExecutorService executor;
+
+    /** What the last pass cost, for the diagnostics page and the benchmark. */
+    public record PassCost(int cgroups, long wallNanos, long cpuNanos, long allocatedBytes) {
+    }
+
+    private static final class Tracked {
+        CgroupSample last;
+        final History history;
+
+        Tracked(History history) {
+            this.history = history;
+        }
+    }
+
+    CgroupSampler(CgroupReader reader, @Value("${hostdeck.stats.interval:1s}") Duration interval,
+            @Value("${hostdeck.stats.max-cgroups:5000}") int maxCgroups) {
+        if (interval.toMillis() < 100 || interval.toMillis() > 60_000) {
+            throw new IllegalArgumentException("hostdeck.stats.interval must be between 100ms and 60s, got " + interval);
+        }
+        this.reader = reader;
+        this.interval = interval;
+        this.maxCgroups = maxCgroups;
+        this.finePoints = (int) (Duration.ofMinutes(15).toMillis() / interval.toMillis());
+        this.ticksPerMinute = (int) Math.max(1, Duration.ofMinutes(1).toMillis() / interval.toMillis());
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    /** The rates of every cgroup at the last tick, by path. */
+    public Map<String, CgroupRates> latest() {
+        return latest;
+    }
+
+    /** A cgroup's history, oldest first: times (epoch s), then CPU %, memory, IO read/s, IO write/s, tasks, CPU pressure. */
+    public Optional<double[][]> history(String path, boolean day) {
+        History h = histories.get(path);
+        if (h == null) {
+            return Optional.empty();
+        }
+        synchronized (h) {
+            return Optional.of(h.series(day));
+        }
+    }
+
+    public PassCost lastPass() {
+        return lastPass;
+    }
+
+    /** Bytes the histories hold now, and at most. */
+    public long historyBytes() {
+        return histories.size() * History.bytes(finePoints, History.DAY_POINTS);
+    }
+
+    public long historyBytesBound() {
+        return maxCgroups * History.bytes(finePoints, History.DAY_POINTS);
+    }
+
+    public void onTick(Consumer<Map<String, CgroupRates>> listener) {
+        listeners.add(listener);
+    }
+
+    /** One pass over every cgroup; public so the benchmark can drive it without the schedule. */
+    public void sampleOnce() {
+        long wall = System.nanoTime();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long allocated = allocatedBytes();
+        List<String> paths = reader.list();
+        Map<String, CgroupRates> rates = new HashMap<>(paths.size() * 2);
+        long now = System.currentTimeMillis();
+        for (String path : paths) {
+            Tracked t = tracked.get(path);
+            if (t == null) {
+                if (tracked.size() >= maxCgroups) {
+                    continue;
+                }
+                t = new Tracked(new History(finePoints, History.DAY_POINTS, ticksPerMinute));
+                tracked.put(path, t);
+            }
+            Optional<CgroupSample> sample = reader.read(path);
+            if (sample.isEmpty()) {
+                tracked.remove(path); // gone between listing and reading
+                continue;
+            }
+            CgroupRates r = CgroupRates.between(t.last, sample.get());
+            t.last = sample.get();
+            synchronized (t.history) {
+                t.history.add(now, r);
+            }
+            rates.put(path, r);
+        }
+        tracked.keySet().retainAll(rates.keySet());
+        Map<String, History> hs = new HashMap<>(tracked.size() * 2);
+        tracked.forEach((p, t) -> hs.put(p, t.history));
+        histories = Collections.unmodifiableMap(hs);
+        latest = Collections.unmodifiableMap(rates);
+        lastPass = new PassCost(rates.size(), System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
+                allocatedBytes() - allocated);
+        for (Consumer<Map<String, CgroupRates>> l : listeners) {
+            try {
+                l.accept(latest);
+            } catch (RuntimeException e) {
+                log.warn("a cgroup tick listener failed", e);
+            }
+        }
+    }
+
+    private long allocatedBytes() {
+        if (threads instanceof com.sun.management.ThreadMXBean sun) {
+            return sun.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return 0;
+    }
+
+    @Override
+    public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cgroup-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                sampleOnce();
+            } catch (RuntimeException e) {
+                log.warn("cgroup sampling pass failed: {}", e.toString());
+            }
+        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        executor.shutdownNow();
+        executor = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+}

@@ -1,0 +1,222 @@
+package io.hostdeck.cgroups;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.hostdeck.support.TestUsers;
+import io.hostdeck.support.WebSession;
+import io.hostdeck.testbed.Testbed;
+import io.hostdeck.testbed.TestbedExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sampler and the cgroup pages against the testbed: a busy loop under CPUQuota=30% reads
+ * 30 ± 5 % (as the kernel's own usage counter says over the same time), a unit near its
+ * MemoryMax shows its failures, history and live rows arrive, raw limits land in the files.
+ */
+@ExtendWith(TestbedExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class CgroupPagesIT {
+
+    private static final Duration T = Duration.ofSeconds(30);
+    private static final String BUSY = "hd-cg-busy.service";
+    private static final String HOG = "hd-cg-hog.service";
+    private static final String HAND_MADE = "hd-handmade";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @DynamicPropertySource
+    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
+        Testbed testbed = TestbedExtension.shared();
+        registry.add("hostdeck.host.root", () -> testbed.root().toString());
+        registry.add("hostdeck.host.bus", testbed::busAddress);
+        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    private Testbed testbed;
+
+    @BeforeAll
+    void startLoads(Testbed testbed) throws IOException {
+        this.testbed = testbed;
+        run("systemd-run", "--unit=" + BUSY, "-p", "CPUQuota=30%", "/bin/sh", "-c", "while :; do :; done");
+        // reads far more than 32M of files over and over: the page cache it fills is charged to it,
+        // so it sits at its limit and the kernel keeps reclaiming (memory.failcnt grows), no OOM kill
+        run("systemd-run", "--unit=" + HOG, "-p", "MemoryMax=32M", "/bin/sh", "-c",
+                "while :; do cat /usr/lib/x86_64-linux-gnu/* /usr/bin/* /usr/lib/systemd/* >/dev/null 2>&1; done");
+        for (String controller : List.of("memory", "cpu", "pids", "unified")) {
+            Files.createDirectories(testbed.cgroupDir(controller).resolve(HAND_MADE));
+        }
+    }
+
+    @AfterAll
+    void stopLoads() throws IOException {
+        run("systemctl", "stop", BUSY, HOG);
+        run("systemctl", "reset-failed", BUSY, HOG);
+        for (String controller : List.of("memory", "cpu", "pids", "unified")) {
+            Files.deleteIfExists(testbed.cgroupDir(controller).resolve(HAND_MADE));
+        }
+    }
+
+    @Test
+    void aBusyLoopUnderA30PercentQuotaReads30PercentLikeTheKernelsCounter() throws Exception {
+        var web = logIn("viewer");
+        Path usage = testbed.root().resolve("sys/fs/cgroup/unified/system.slice/" + BUSY + "/cpu.stat");
+        long u0 = usageUsec(usage);
+        long t0 = System.nanoTime();
+        Thread.sleep(3500);
+        double kernel = (usageUsec(usage) - u0) / ((System.nanoTime() - t0) / 1000.0) * 100;
+
+        String page = web.get("/cgroups?sort=cpu&depth=3").body();
+
+        double shown = Double.parseDouble(cell(page, "/system.slice/" + BUSY, "cpu"));
+        assertThat(kernel).as("the kernel's own usage_usec over 3.5 s").isBetween(25.0, 35.0);
+        assertThat(shown).as("Hostdeck's CPU %").isBetween(25.0, 35.0).isCloseTo(kernel, org.assertj.core.data.Offset.offset(5.0));
+        assertThat(page).contains("hybrid (v1 controllers, v2 tree)").contains("CPU 100 % = one core busy");
+    }
+
+    @Test
+    void aUnitAtItsMemoryLimitShowsTheLimitAndItsFailures() throws Exception {
+        var web = logIn("viewer");
+        Thread.sleep(2500);
+
+        String page = web.get("/cgroups/system.slice/" + HOG).body();
+
+        Matcher memory = Pattern.compile("id=\"now-memory\">([0-9.]+)M of 32.0M<").matcher(page);
+        assertThat(memory.find()).as("memory and its limit in\n%s", page).isTrue();
+        assertThat(Double.parseDouble(memory.group(1))).as("near the limit").isBetween(24.0, 32.0);
+        Matcher failcnt = Pattern.compile("id=\"now-failcnt\">([0-9]+) times<").matcher(page);
+        assertThat(failcnt.find()).isTrue();
+        long kernel = Long.parseLong(Files.readString(testbed.cgroupDir("memory").resolve("system.slice/" + HOG
+                + "/memory.failcnt")).strip());
+        assertThat(Long.parseLong(failcnt.group(1))).as("v1's count of the limit being hit").isPositive().isLessThanOrEqualTo(kernel);
+    }
+
+    @Test
+    void historyComesFromTheSameUrlAsJson() throws Exception {
+        var web = logIn("viewer");
+        Thread.sleep(2500);
+
+        var response = web.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                web.base() + "/cgroups/system.slice/" + BUSY + "?range=15m")).header("Accept", "application/json").build());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode series = JSON.readTree(response.body()).path("series");
+        assertThat(series).hasSize(7);
+        assertThat(series.get(0).size()).isGreaterThanOrEqualTo(2);
+        assertThat(series.get(1).get(series.get(1).size() - 1).asDouble()).isBetween(20.0, 40.0);
+        var badRange = web.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                web.base() + "/cgroups/system.slice/" + BUSY + "?range=1y")).header("Accept", "application/json").build());
+        assertThat(badRange.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void badInputNamesTheParameterAndAMissingCgroupIs404() {
+        var web = logIn("viewer");
+
+        assertThat(web.get("/cgroups?sort=ram").statusCode()).isEqualTo(400);
+        assertThat(web.get("/cgroups?depth=99").body()).contains("depth: 99 is outside 1..16");
+        assertThat(web.get("/cgroups/system.slice/..%2F..%2Fetc").statusCode()).isIn(400, 404);
+        assertThat(web.get("/cgroups/no-such.slice").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theTopTableIsFollowedLiveWithOnlyTheRowsThatChanged() throws Exception {
+        var web = logIn("viewer");
+        var received = new LinkedBlockingQueue<String>();
+        var ws = web.openLive(web.base(), received).get(10, TimeUnit.SECONDS);
+        received.poll(5, TimeUnit.SECONDS); // hello
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"cgroups\"}", true);
+        JsonNode snapshot = JSON.readTree(received.poll(5, TimeUnit.SECONDS));
+        int all = snapshot.path("rows").size();
+
+        JsonNode update = JSON.readTree(received.poll(3, TimeUnit.SECONDS));
+
+        assertThat(update.path("type").asString()).isEqualTo("cgroups");
+        assertThat(update.path("rows").toString()).contains("/system.slice/" + BUSY);
+        assertThat(update.path("rows").size()).as("only what changed").isLessThan(all);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"cgroup\",\"arg\":\"/../../etc\"}", true);
+        String error;
+        do {
+            error = received.poll(3, TimeUnit.SECONDS);
+        } while (error != null && !error.contains("\"error\""));
+        assertThat(error).contains("path: '/../../etc' is not a cgroup path");
+        ws.abort();
+    }
+
+    @Test
+    void anAdminWritesRawLimitsOnlyWhereNoUnitOwnsTheCgroup() throws Exception {
+        var admin = logIn("admin");
+        Thread.sleep(1500); // the hand-made cgroup is sampled
+        String token = admin.pageToken("/cgroups");
+
+        var ok = admin.postForm("/cgroups/limits", "_csrf=" + token + "&path=/" + HAND_MADE + "&memory=64M&pids=10&cpuQuota=50%25");
+        assertThat(ok.statusCode()).isEqualTo(302);
+        Path mem = testbed.cgroupDir("memory").resolve(HAND_MADE);
+        assertThat(Files.readString(mem.resolve("memory.limit_in_bytes")).strip()).isEqualTo(String.valueOf(64L << 20));
+        assertThat(Files.readString(testbed.cgroupDir("pids").resolve(HAND_MADE + "/pids.max")).strip()).isEqualTo("10");
+        assertThat(Files.readString(testbed.cgroupDir("cpu").resolve(HAND_MADE + "/cpu.cfs_quota_us")).strip()).isEqualTo("50000");
+
+        var managed = admin.postForm("/cgroups/limits", "_csrf=" + token + "&path=/system.slice/" + BUSY + "&memory=64M");
+        assertThat(managed.statusCode()).isEqualTo(409);
+        assertThat(managed.body()).contains("managed by systemd as " + BUSY);
+
+        var bad = admin.postForm("/cgroups/limits", "_csrf=" + token + "&path=/" + HAND_MADE + "&pids=-3");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Files.readString(testbed.cgroupDir("pids").resolve(HAND_MADE + "/pids.max")).strip()).isEqualTo("10");
+
+        var operator = logIn("operator");
+        assertThat(operator.postForm("/cgroups/limits", "_csrf=" + operator.pageToken("/cgroups") + "&path=/" + HAND_MADE
+                + "&pids=99").statusCode()).isEqualTo(403);
+        assertThat(Files.readString(testbed.cgroupDir("pids").resolve(HAND_MADE + "/pids.max")).strip()).isEqualTo("10");
+    }
+
+    private static long usageUsec(Path cpuStat) throws IOException {
+        for (String line : Files.readAllLines(cpuStat)) {
+            if (line.startsWith("usage_usec ")) {
+                return Long.parseLong(line.substring(11).strip());
+            }
+        }
+        throw new AssertionError("no usage_usec in " + cpuStat);
+    }
+
+    private static String cell(String page, String path, String cls) {
+        Matcher row = Pattern.compile("data-path=\"" + Pattern.quote(path) + "\">(.*?)</tr>", Pattern.DOTALL).matcher(page);
+        assertThat(row.find()).as("a row for %s", path).isTrue();
+        Matcher cell = Pattern.compile("class=\"num " + cls + "\">([^<]*)<").matcher(row.group(1));
+        assertThat(cell.find()).as("its %s cell", cls).isTrue();
+        return cell.group(1).strip();
+    }
+
+    private WebSession logIn(String user) {
+        var web = new WebSession(port);
+        web.login(user, TestUsers.PASSWORD);
+        return web;
+    }
+
+    private String run(String... argv) {
+        return testbed.exec(T, argv).stdout().strip();
+    }
+}
