@@ -47,7 +47,8 @@ class ServiceCatalog {
 
     List<UnitRow> list(ServiceListQuery query) {
         List<UnitSummary> units = systemd.listUnits();
-        List<UnitFile> files = systemd.listUnitFiles();
+        // on a big host the first listing of unit files takes systemd seconds: show the loaded units now
+        List<UnitFile> files = systemd.unitFilesIfListed().orElse(List.of());
         Map<String, CgroupRates> usage = byUnit();
         Map<String, UnitFacts> facts = systemd.unitFacts(units.stream().map(UnitSummary::name).toList());
         Map<String, String> enablement = new HashMap<>(files.size() * 2);

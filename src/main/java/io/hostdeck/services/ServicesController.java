@@ -44,6 +44,7 @@ class ServicesController {
         model.addAttribute("types", ServiceListQuery.TYPES);
         model.addAttribute("states", ServiceListQuery.STATES);
         model.addAttribute("rows", Reading.of(() -> catalog.list(query)));
+        model.addAttribute("unitFilesPending", Reading.of(() -> systemd.unitFilesIfListed().isEmpty()).value() == Boolean.TRUE);
         return "services/list";
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,9 +74,9 @@ class DbusSystemd implements Systemd, DisposableBean {
         return t;
     });
     private DBusConnection connection;       // guarded by this
-    private volatile List<UnitFile> unitFiles;         // the last listing, possibly stale
+    private volatile List<UnitFile> unitFiles;         // the last listing, possibly stale; null: none yet
     private final AtomicBoolean unitFilesStale = new AtomicBoolean(true);
-    private final AtomicBoolean unitFilesListing = new AtomicBoolean();
+    private CompletableFuture<List<UnitFile>> unitFilesListing; // guarded by this
 
     DbusSystemd(HostProperties host, @Value("${hostdeck.systemd.job-timeout:100s}") Duration jobTimeout) {
         this.address = host.busAddress();
@@ -101,30 +102,51 @@ class DbusSystemd implements Systemd, DisposableBean {
 
     /**
      * ListUnitFiles costs systemd seconds at 1,000 units (5 s measured, see docs/benchmarks.md), so
-     * the listing is cached; after a change it is listed again in the background while callers keep
-     * the previous listing. Only the very first call waits.
+     * the listing is cached and, after a change, listed again in the background while callers keep
+     * the previous one. Only a caller that finds no listing at all waits for the one in flight.
      */
     @Override
     public List<UnitFile> listUnitFiles() {
         List<UnitFile> files = unitFiles;
-        if (files == null) {
-            unitFilesStale.set(false);
-            files = readUnitFiles();
-            unitFiles = files;
-        } else if (unitFilesStale.get() && unitFilesListing.compareAndSet(false, true)) {
+        CompletableFuture<List<UnitFile>> inFlight = relistUnitFilesIfStale();
+        if (files != null) {
+            return files;
+        }
+        try {
+            return inFlight.get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new HostUnavailableException(e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new HostUnavailableException("systemd did not list its unit files within " + jobTimeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostUnavailableException("interrupted while waiting for the unit files", e);
+        }
+    }
+
+    @Override
+    public Optional<List<UnitFile>> unitFilesIfListed() {
+        relistUnitFilesIfStale();
+        return Optional.ofNullable(unitFiles);
+    }
+
+    /** Starts a listing if the cache is stale and none runs; returns the one in flight (or done). */
+    private synchronized CompletableFuture<List<UnitFile>> relistUnitFilesIfStale() {
+        if (unitFilesStale.compareAndSet(true, false)) {
+            CompletableFuture<List<UnitFile>> next = new CompletableFuture<>();
+            unitFilesListing = next;
             factReaders.execute(() -> {
                 try {
-                    unitFilesStale.set(false);
-                    unitFiles = readUnitFiles();
+                    List<UnitFile> files = readUnitFiles();
+                    unitFiles = files;
+                    next.complete(files);
                 } catch (RuntimeException e) {
                     unitFilesStale.set(true);
-                    log.debug("listing unit files failed: {}", e.toString());
-                } finally {
-                    unitFilesListing.set(false);
+                    next.completeExceptionally(e);
                 }
             });
         }
-        return files;
+        return unitFilesListing;
     }
 
     private List<UnitFile> readUnitFiles() {
@@ -396,14 +418,9 @@ class DbusSystemd implements Systemd, DisposableBean {
                     : new HostUnavailableException(missing(e), e);
         }
         unitFiles = null; // another systemd, perhaps: nothing of the old one's listing holds
+        unitFilesStale.set(true);
         facts.clear();
-        factReaders.execute(() -> { // the first listing costs seconds on a big host: start it now
-            try {
-                listUnitFiles();
-            } catch (RuntimeException e) {
-                log.debug("listing unit files failed: {}", e.toString());
-            }
-        });
+        relistUnitFilesIfStale(); // the first listing costs seconds on a big host: start it now
         notifyUnitChange(null); // whatever was known before this connection may be stale
         return connection;
     }

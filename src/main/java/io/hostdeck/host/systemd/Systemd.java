@@ -25,8 +25,14 @@ public interface Systemd {
     /** Every loaded unit (ListUnits). */
     List<UnitSummary> listUnits();
 
-    /** Every installed unit file (ListUnitFiles): costly on systemd's side, so cached until the files change. */
+    /**
+     * Every installed unit file (ListUnitFiles): costly on systemd's side, so cached and listed
+     * again in the background after a change. Waits only when there has been no listing yet.
+     */
     List<UnitFile> listUnitFiles();
+
+    /** The same, without waiting: empty while the first listing is still running. */
+    Optional<List<UnitFile>> unitFilesIfListed();
 
     /**
      * Main PID and last state change of the given loaded units, from a cache that systemd's
