@@ -55,7 +55,7 @@ import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
 public class CgroupReader implements AutoCloseable {
 
     static final int RECHECK_SECONDS = 10;
-    static final int IDLE_SECONDS = 60;
+    static final int IDLE_SECONDS = 180; // longer than the longest sampling interval (60 s)
     private static final long RECHECK_NANOS = RECHECK_SECONDS * 1_000_000_000L;
     private static final long IDLE_NANOS = IDLE_SECONDS * 1_000_000_000L;
     static final int LIMITS_SECONDS = 5;
@@ -315,20 +315,28 @@ public class CgroupReader implements AutoCloseable {
                 return false;
             }
             for (int t = 0; t < dirs.length; t++) {
-                probe(t);
+                probe(t, true);
             }
             recheckAt = System.nanoTime() + RECHECK_NANOS;
             return true;
         }
 
-        /** (Re)finds the files of tree t with one listing of its directory; closes what was open there. */
-        private void probe(int t) {
-            for (Knob k : l.knobs(t)) {
-                drop(k);
+        /**
+         * Finds the files of tree t with one listing of its directory. Afresh: closes what was open
+         * there first (its cgroup was removed or re-created); otherwise only adds what has appeared.
+         */
+        private void probe(int t, boolean afresh) {
+            if (afresh) {
+                for (Knob k : l.knobs(t)) {
+                    drop(k);
+                }
             }
             String[] names = new File(dirs[t]).list();
             lacking[t] = false;
             for (Knob k : l.knobs(t)) {
+                if (files[k.ordinal()] != null) {
+                    continue;
+                }
                 boolean unneeded = k == Knob.CPUACCT_STAT && files[Knob.CPUACCT_USER.ordinal()] != null;
                 if (names != null && contains(names, k.file) && !unneeded) {
                     files[k.ordinal()] = dirs[t] + "/" + k.file;
@@ -413,7 +421,7 @@ public class CgroupReader implements AutoCloseable {
                         s.gone = true; // the whole cgroup, not just this hierarchy's part
                         return -1;
                     }
-                    probe(l.treeOf(k));
+                    probe(l.treeOf(k), true);
                 }
             }
             return -1;
@@ -426,7 +434,7 @@ public class CgroupReader implements AutoCloseable {
             if (now - recheckAt >= 0) {
                 for (int t = 0; t < dirs.length; t++) {
                     if (lacking[t]) {
-                        probe(t);
+                        probe(t, false);
                     }
                 }
                 recheckAt = now + RECHECK_NANOS;
@@ -599,7 +607,6 @@ public class CgroupReader implements AutoCloseable {
             return n < 0 ? null : CgroupParsers.pressure(s.buf, n);
         }
 
-
         private static boolean contains(String[] names, String name) {
             for (String n : names) {
                 if (n.equals(name)) {
@@ -608,7 +615,6 @@ public class CgroupReader implements AutoCloseable {
             }
             return false;
         }
-
     }
 
     /** A thread's buffer and scratch values. */
@@ -623,7 +629,7 @@ public class CgroupReader implements AutoCloseable {
         static final byte[][] MEMORY_EVENTS_KEYS = CgroupParsers.keys("oom", "oom_kill");
         static final byte[][] OOM_CONTROL_KEYS = CgroupParsers.keys("oom_kill");
         static final byte[][] CPUACCT_STAT_KEYS = CgroupParsers.keys("user", "system");
-        private static final int CHUNK = 8192; // RandomAccessFile reads up to 8 KiB without a malloc
+        private static final int CHUNK = 8192; // FileInputStream reads up to 8 KiB without a malloc
 
         byte[] buf = new byte[CHUNK];
         ByteBuffer wrapped = ByteBuffer.wrap(buf);

@@ -418,9 +418,10 @@ class DbusSystemd implements Systemd, DisposableBean {
                     : new HostUnavailableException(missing(e), e);
         }
         unitFiles = null; // another systemd, perhaps: nothing of the old one's listing holds
+        // not listed now: systemd answers nothing else while it lists unit files (5 s at 1,000
+        // units), so that waits until a page needs them
         unitFilesStale.set(true);
         facts.clear();
-        relistUnitFilesIfStale(); // the first listing costs seconds on a big host: start it now
         notifyUnitChange(null); // whatever was known before this connection may be stale
         return connection;
     }
