@@ -99,14 +99,20 @@ class ServicesBrowserIT {
     void theListUpdatesARowLiveAndMarksFailedUnits() {
         browser.driver().manage().deleteAllCookies();
         browser.logIn("viewer", TestUsers.PASSWORD);
+        // running, so systemd has it loaded and the list shows it whatever the unit-file listing says
+        testbed.exec(T, "systemctl", "start", UNIT);
         browser.open("/services?type=service");
         browser.waitFor(By.cssSelector("#live-state[data-state='live']"));
         By row = By.id("unit-" + UNIT);
+        By state = By.cssSelector("#unit-" + cssEscape(UNIT) + " td.state");
         assertThat(browser.waitFor(row).getText()).contains(UNIT);
 
+        testbed.exec(T, "systemctl", "stop", UNIT);
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(3)).until(
+                ExpectedConditions.textToBePresentInElementLocated(state, "inactive (dead)"));
         testbed.exec(T, "systemctl", "start", UNIT);
         new WebDriverWait(browser.driver(), Duration.ofSeconds(3)).until(
-                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#unit-" + cssEscape(UNIT) + " td.state"), "active (running)"));
+                ExpectedConditions.textToBePresentInElementLocated(state, "active (running)"));
         testbed.exec(T, "systemctl", "kill", "--signal=SIGKILL", UNIT);
         new WebDriverWait(browser.driver(), Duration.ofSeconds(3)).until(
                 ExpectedConditions.attributeContains(row, "class", "failed"));

@@ -42,6 +42,7 @@ class CgroupPagesIT {
     private static final Duration T = Duration.ofSeconds(30);
     private static final String BUSY = "hd-cg-busy.service";
     private static final String HOG = "hd-cg-hog.service";
+    private static final String OOM = "hd-cg-oom.service";
     private static final String HAND_MADE = "hd-handmade";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -62,10 +63,16 @@ class CgroupPagesIT {
     void startLoads(Testbed testbed) throws IOException {
         this.testbed = testbed;
         run("systemd-run", "--unit=" + BUSY, "-p", "CPUQuota=30%", "/bin/sh", "-c", "while :; do :; done");
-        // reads far more than 32M of files over and over: the page cache it fills is charged to it,
-        // so it sits at its limit and the kernel keeps reclaiming (memory.failcnt grows), no OOM kill
-        run("systemd-run", "--unit=" + HOG, "-p", "MemoryMax=32M", "/bin/sh", "-c",
-                "while :; do cat /usr/lib/x86_64-linux-gnu/* /usr/bin/* /usr/lib/systemd/* >/dev/null 2>&1; done");
+        // dd holds one 26M buffer (touched by every read from /dev/zero) for as long as it runs:
+        // anonymous memory just under its 32M limit
+        run("systemd-run", "--unit=" + HOG, "-p", "MemoryMax=32M", "/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=26M",
+                "count=100000000");
+        // tail keeps buffering a 40M line without a newline, past its 32M limit: the kernel counts
+        // the limit being hit (memory.failcnt) and OOM-kills tail, again and again, while the shell,
+        // and so the unit and its cgroup, live on. (Page cache would not do: the files the image
+        // shares are cached already and charged elsewhere.)
+        run("systemd-run", "--unit=" + OOM, "-p", "MemoryMax=32M", "/bin/sh", "-c",
+                "while :; do head -c 40M /dev/zero | tail >/dev/null; sleep 0.3; done");
         for (String controller : List.of("memory", "cpu", "pids", "unified")) {
             Files.createDirectories(testbed.cgroupDir(controller).resolve(HAND_MADE));
         }
@@ -73,8 +80,8 @@ class CgroupPagesIT {
 
     @AfterAll
     void stopLoads() throws IOException {
-        run("systemctl", "stop", BUSY, HOG);
-        run("systemctl", "reset-failed", BUSY, HOG);
+        run("systemctl", "stop", BUSY, HOG, OOM);
+        run("systemctl", "reset-failed", BUSY, HOG, OOM);
         for (String controller : List.of("memory", "cpu", "pids", "unified")) {
             Files.deleteIfExists(testbed.cgroupDir(controller).resolve(HAND_MADE));
         }
@@ -100,18 +107,25 @@ class CgroupPagesIT {
     @Test
     void aUnitAtItsMemoryLimitShowsTheLimitAndItsFailures() throws Exception {
         var web = logIn("viewer");
-        Thread.sleep(2500);
+        Path failcntFile = testbed.cgroupDir("memory").resolve("system.slice/" + OOM + "/memory.failcnt");
+        for (int i = 0; i < 100 && Long.parseLong(Files.readString(failcntFile).strip()) == 0; i++) {
+            Thread.sleep(100); // until the workload has hit its limit at least once
+        }
+        Thread.sleep(1200); // and a tick has seen it
 
-        String page = web.get("/cgroups/system.slice/" + HOG).body();
-
-        Matcher memory = Pattern.compile("id=\"now-memory\">([0-9.]+)M of 32.0M<").matcher(page);
-        assertThat(memory.find()).as("memory and its limit in\n%s", page).isTrue();
+        String near = web.get("/cgroups/system.slice/" + HOG).body();
+        Matcher memory = Pattern.compile("id=\"now-memory\">([0-9.]+)M of 32.0M<").matcher(near);
+        assertThat(memory.find()).as("memory and its limit in\n%s", near).isTrue();
         assertThat(Double.parseDouble(memory.group(1))).as("near the limit").isBetween(24.0, 32.0);
-        Matcher failcnt = Pattern.compile("id=\"now-failcnt\">([0-9]+) times<").matcher(page);
-        assertThat(failcnt.find()).isTrue();
-        long kernel = Long.parseLong(Files.readString(testbed.cgroupDir("memory").resolve("system.slice/" + HOG
-                + "/memory.failcnt")).strip());
+
+        String killed = web.get("/cgroups/system.slice/" + OOM).body();
+        Matcher failcnt = Pattern.compile("id=\"now-failcnt\">([0-9]+) times<").matcher(killed);
+        assertThat(failcnt.find()).as("the limit hits in\n%s", killed).isTrue();
+        long kernel = Long.parseLong(Files.readString(failcntFile).strip());
         assertThat(Long.parseLong(failcnt.group(1))).as("v1's count of the limit being hit").isPositive().isLessThanOrEqualTo(kernel);
+        Matcher oom = Pattern.compile("id=\"now-oom\">([0-9]+)<").matcher(killed);
+        assertThat(oom.find()).as("OOM kills in\n%s", killed).isTrue();
+        assertThat(Long.parseLong(oom.group(1))).as("the kernel's oom_kill count (memory.oom_control)").isPositive();
     }
 
     @Test
@@ -148,7 +162,7 @@ class CgroupPagesIT {
         var received = new LinkedBlockingQueue<String>();
         var ws = web.openLive(web.base(), received).get(10, TimeUnit.SECONDS);
         received.poll(5, TimeUnit.SECONDS); // hello
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"cgroups\"}", true);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"cgroups\"}", true).join();
         JsonNode snapshot = JSON.readTree(received.poll(5, TimeUnit.SECONDS));
         int all = snapshot.path("rows").size();
 
@@ -157,7 +171,7 @@ class CgroupPagesIT {
         assertThat(update.path("type").asString()).isEqualTo("cgroups");
         assertThat(update.path("rows").toString()).contains("/system.slice/" + BUSY);
         assertThat(update.path("rows").size()).as("only what changed").isLessThan(all);
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"cgroup\",\"arg\":\"/../../etc\"}", true);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"cgroup\",\"arg\":\"/../../etc\"}", true).join();
         String error;
         do {
             error = received.poll(3, TimeUnit.SECONDS);

@@ -67,7 +67,7 @@ class LiveUnitsIT {
     void aStateChangeReachesTheListWithinASecond() throws Exception {
         var received = new LinkedBlockingQueue<String>();
         var ws = live(received);
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"units\"}", true);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"units\"}", true).join();
         JsonNode snapshot = next(received, "units");
         assertThat(snapshot.path("units").toString()).contains("systemd-journald.service");
 
@@ -88,14 +88,14 @@ class LiveUnitsIT {
         var received = new LinkedBlockingQueue<String>();
         var ws = live(received);
 
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"unit\",\"arg\":\"../../etc/passwd\"}", true);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"unit\",\"arg\":\"../../etc/passwd\"}", true).join();
         assertThat(next(received, "error").path("message").asString()).startsWith("unit unit: '../../etc/passwd' must end in a unit type");
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"nope\"}", true);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"nope\"}", true).join();
         assertThat(next(received, "error").path("message").asString()).startsWith("unknown topic \"nope\"");
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"units\",\"arg\":\"x\"}", true);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"units\",\"arg\":\"x\"}", true).join();
         assertThat(next(received, "error").path("message").asString()).contains("takes no argument");
 
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"unit\",\"arg\":\"" + UNIT + "\"}", true);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"unit\",\"arg\":\"" + UNIT + "\"}", true).join();
         next(received, "units");
         ctl("start", UNIT);
         JsonNode update = until(received, UNIT, "active");

@@ -1,0 +1,554 @@
+package io.hostdeck.host.cgroupfs;
+
+import static io.hostdeck.host.cgroupfs.CgroupParsersTest.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.hostdeck.error.ConflictException;
+import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.error.NotFoundException;
+import io.hostdeck.host.HostProperties;
+import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
+
+/**
+ * The reader (and the writer) over directory trees laid out like each layout's cgroup file
+ * system, holding the real files of {@link CgroupParsersTest}. What only the kernel does (ENODEV
+ * on an open file of a removed cgroup) is covered by CgroupReaderIT.
+ */
+class CgroupReaderTest {
+
+    @TempDir
+    Path root;
+
+    private CgroupReader reader;
+
+    @AfterEach
+    void close() {
+        if (reader != null) {
+            reader.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ v2
+
+    @Test
+    void v2ListsEveryCgroupParentsFirst() throws IOException {
+        v2Tree();
+        reader = reader();
+        assertThat(reader.mode()).isEqualTo(CgroupMode.V2);
+        List<String> expected = List.of("/", "/hd.slice", "/hd.slice/busy.service", "/hd.slice/plain.slice",
+                "/hd.slice/plain.slice/leaf.service");
+        assertThat(reader.list()).containsExactlyElementsOf(expected);
+        expected.forEach(reader::read);
+        assertThat(reader.list()).as("again, leaves known by cgroup.stat").containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void v2ReadsEveryFieldFromItsFile() throws IOException {
+        v2Tree();
+        reader = reader();
+        CgroupSample s = reader.read("/hd.slice/busy.service").orElseThrow();
+
+        assertThat(s.path()).isEqualTo("/hd.slice/busy.service");
+        assertThat(List.of(s.cpuUsageUsec(), s.cpuUserUsec(), s.cpuSystemUsec())).containsExactly(1029753L, 877822L, 151930L);
+        assertThat(List.of(s.cpuPeriods(), s.cpuThrottled(), s.cpuThrottledUsec())).containsExactly(54L, 51L, 4051554L);
+        assertThat(s.cpuQuotaUsec()).isEqualTo(20000);
+        assertThat(s.cpuPeriodUsec()).isEqualTo(100000);
+        assertThat(s.cpuWeight()).isEqualTo(200);
+        assertThat(s.cpuShares()).isNull();
+        assertThat(s.memoryBytes()).isEqualTo(118784);
+        assertThat(s.memoryMax()).as("max").isNull();
+        assertThat(s.memoryHigh()).isEqualTo(67108864);
+        assertThat(s.memoryAnon()).isEqualTo(516096);
+        assertThat(s.memoryFile()).isEqualTo(8683520);
+        assertThat(s.swapBytes()).isZero();
+        assertThat(s.memoryFailcnt()).isNull();
+        assertThat(s.oomEvents()).isZero();
+        assertThat(s.oomKills()).isZero();
+        assertThat(s.ioReadBytes()).isEqualTo(3145728);
+        assertThat(s.ioWriteBytes()).isEqualTo(4194304);
+        assertThat(s.tasks()).isZero();
+        assertThat(s.tasksMax()).isEqualTo(7);
+        assertThat(s.cpuPressure()).isEqualTo(new Pressure(22.63, 22.51, 2850305, 2847167L));
+        assertThat(s.memoryPressure()).isEqualTo(new Pressure(0.09, 0.09, 41153, 41153L));
+        assertThat(s.ioPressure()).isEqualTo(new Pressure(0.12, 0.12, 37250, 37250L));
+        assertThat(s.readAtNanos()).isPositive();
+    }
+
+    @Test
+    void v2FilesTheCgroupLacksAreNullNeverZero() throws IOException {
+        v2Tree();
+        reader = reader();
+        // the root has no memory.current, memory.max, pids.* or cpu.max
+        CgroupSample rootSample = reader.read("/").orElseThrow();
+        assertThat(rootSample.cpuUsageUsec()).isEqualTo(6984000);
+        assertThat(rootSample.ioReadBytes()).isEqualTo(3158016);
+        assertThat(rootSample.memoryAnon()).isEqualTo(516096);
+        assertThat(rootSample.memoryBytes()).isNull();
+        assertThat(rootSample.tasks()).isNull();
+        assertThat(rootSample.tasksMax()).isNull();
+        assertThat(rootSample.cpuQuotaUsec()).isNull();
+        assertThat(rootSample.cpuPeriodUsec()).isNull();
+        assertThat(rootSample.oomKills()).isNull();
+        // a leaf whose parent enables only memory and pids: no cpu.max, cpu.weight, io.stat, nr_periods
+        CgroupSample leaf = reader.read("/hd.slice/plain.slice/leaf.service").orElseThrow();
+        assertThat(leaf.cpuUsageUsec()).isEqualTo(244002);
+        assertThat(leaf.cpuPeriods()).isNull();
+        assertThat(leaf.cpuThrottledUsec()).isNull();
+        assertThat(leaf.cpuQuotaUsec()).isNull();
+        assertThat(leaf.cpuWeight()).isNull();
+        assertThat(leaf.ioReadBytes()).isNull();
+        assertThat(leaf.ioWriteBytes()).isNull();
+        assertThat(leaf.memoryMax()).isEqualTo(33554432);
+        assertThat(leaf.oomKills()).isEqualTo(1);
+    }
+
+    @Test
+    void countersAreReadEachTimeLimitsEveryFewSecondsOrWhenTold() throws IOException {
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service");
+        assertThat(reader.read("/hd.slice/busy.service").orElseThrow().memoryMax()).isNull();
+
+        Files.writeString(busy.resolve("memory.current"), "4096\n"); // in place: the kept file sees it
+        Files.writeString(busy.resolve("memory.max"), "1048576\n");
+        CgroupSample next = reader.read("/hd.slice/busy.service").orElseThrow();
+        assertThat(next.memoryBytes()).isEqualTo(4096);
+        assertThat(next.memoryMax()).as("a limit: kept for " + CgroupReader.LIMITS_SECONDS + " s").isNull();
+
+        reader.limitsChanged("/hd.slice/busy.service");
+        assertThat(reader.read("/hd.slice/busy.service").orElseThrow().memoryMax()).isEqualTo(1048576);
+    }
+
+    // ------------------------------------------------------------------ hybrid
+
+    @Test
+    void hybridTakesCpuAndPressureFromTheUnifiedTreeAndTheRestFromV1() throws IOException {
+        hybridTree();
+        reader = reader();
+        assertThat(reader.mode()).isEqualTo(CgroupMode.HYBRID);
+        assertThat(reader.list()).containsExactly("/", "/system.slice", "/system.slice/dbus.service",
+                "/system.slice/hd-cg-busy.service");
+
+        CgroupSample s = reader.read("/system.slice/hd-cg-busy.service").orElseThrow();
+        assertThat(List.of(s.cpuUsageUsec(), s.cpuUserUsec(), s.cpuSystemUsec())).containsExactly(3060806L, 3053567L, 7238L);
+        assertThat(List.of(s.cpuPeriods(), s.cpuThrottled())).containsExactly(102L, 101L);
+        assertThat(s.cpuThrottledUsec()).as("ns to µs").isEqualTo(6815230);
+        assertThat(s.cpuQuotaUsec()).isEqualTo(30000);
+        assertThat(s.cpuPeriodUsec()).isEqualTo(100000);
+        assertThat(s.cpuShares()).isEqualTo(1024);
+        assertThat(s.cpuWeight()).isNull();
+        assertThat(s.memoryBytes()).isEqualTo(614400);
+        assertThat(s.memoryMax()).isEqualTo(33554432);
+        assertThat(s.memoryHigh()).isNull();
+        assertThat(s.memoryAnon()).as("total_rss").isEqualTo(999424);
+        assertThat(s.memoryFile()).as("total_cache").isEqualTo(8413184);
+        assertThat(s.swapBytes()).as("memsw - usage").isZero();
+        assertThat(s.memoryFailcnt()).isEqualTo(86);
+        assertThat(s.oomEvents()).isNull();
+        assertThat(s.oomKills()).isEqualTo(1);
+        assertThat(s.ioReadBytes()).isEqualTo(4194304 + 1048576);
+        assertThat(s.ioWriteBytes()).isEqualTo(4194304 + 2097152);
+        assertThat(s.tasks()).isEqualTo(1);
+        assertThat(s.tasksMax()).isEqualTo(7);
+        assertThat(s.cpuPressure()).isEqualTo(new Pressure(43.09, 43.09, 6967141, 6967141L));
+        assertThat(s.ioPressure()).isEqualTo(new Pressure(0.24, 0.24, 60672, 60607L));
+    }
+
+    @Test
+    void hybridHierarchiesAUnitLacksAreNull() throws IOException {
+        hybridTree();
+        reader = reader();
+        // dbus.service has no cpu/ and no blkio/ cgroup (systemd makes them only when needed)
+        CgroupSample s = reader.read("/system.slice/dbus.service").orElseThrow();
+        assertThat(s.cpuUsageUsec()).isEqualTo(3060806);
+        assertThat(s.cpuQuotaUsec()).isNull();
+        assertThat(s.cpuPeriodUsec()).isNull();
+        assertThat(s.cpuShares()).isNull();
+        assertThat(s.cpuPeriods()).isNull();
+        assertThat(s.ioReadBytes()).isNull();
+        assertThat(s.memoryMax()).as("9223372036854771712 is no limit").isNull();
+        assertThat(s.tasks()).isEqualTo(1);
+        // the v1 pids root has no pids.current or pids.max
+        CgroupSample top = reader.read("/").orElseThrow();
+        assertThat(top.tasks()).isNull();
+        assertThat(top.tasksMax()).isNull();
+        assertThat(top.ioReadBytes()).isZero();
+    }
+
+    // ------------------------------------------------------------------ legacy
+
+    @Test
+    void legacyReadsCpuFromCpuacctInACombinedHierarchyWithoutFollowingItsSymlinks() throws IOException {
+        legacyTree();
+        reader = reader();
+        assertThat(reader.mode()).isEqualTo(CgroupMode.V1);
+        assertThat(reader.list()).containsExactly("/", "/system.slice", "/system.slice/a.service",
+                "/system.slice/old.service");
+
+        CgroupSample a = reader.read("/system.slice/a.service").orElseThrow();
+        assertThat(a.cpuUsageUsec()).as("cpuacct.usage ns to µs").isEqualTo(3753180);
+        assertThat(a.cpuUserUsec()).isEqualTo(3810951);
+        assertThat(a.cpuSystemUsec()).isEqualTo(235968);
+        assertThat(a.cpuQuotaUsec()).as("-1").isNull();
+        assertThat(a.cpuPeriodUsec()).isEqualTo(100000);
+        assertThat(a.cpuPeriods()).isEqualTo(102);
+        assertThat(a.memoryBytes()).isEqualTo(614400);
+        assertThat(a.tasksMax()).isEqualTo(7);
+        assertThat(a.cpuPressure()).isNull();
+        assertThat(a.memoryPressure()).isNull();
+        assertThat(a.ioPressure()).isNull();
+
+        // before 4.7 there is no cpuacct.usage_user/usage_sys: cpuacct.stat in USER_HZ (100) ticks
+        CgroupSample old = reader.read("/system.slice/old.service").orElseThrow();
+        assertThat(old.cpuUsageUsec()).isEqualTo(3753180);
+        assertThat(old.cpuUserUsec()).isEqualTo(353 * 10_000L);
+        assertThat(old.cpuSystemUsec()).isEqualTo(21 * 10_000L);
+        assertThat(old.memoryBytes()).as("no memory cgroup").isNull();
+    }
+
+    // ------------------------------------------------------------------ gone, paths, files
+
+    @Test
+    void aCgroupThatVanishesBetweenListAndReadIsGone() throws IOException {
+        v2Tree();
+        reader = reader();
+        assertThat(reader.list()).contains("/hd.slice/busy.service");
+        deleteTree(unified().resolve("hd.slice/busy.service"));
+
+        assertThat(reader.read("/hd.slice/busy.service")).isEmpty();
+        assertThat(reader.list()).doesNotContain("/hd.slice/busy.service");
+        assertThat(reader.read("/no/such.service")).isEmpty();
+    }
+
+    @Test
+    void aCgroupThatVanishesAfterAReadIsGone() throws IOException {
+        legacyTree();
+        reader = new CgroupReader(host(), 0); // files opened per read, as past the budget
+        assertThat(reader.read("/system.slice/a.service")).isPresent();
+        deleteTree(root.resolve("sys/fs/cgroup/systemd/system.slice/a.service"));
+        deleteTree(root.resolve("sys/fs/cgroup/memory/system.slice/a.service"));
+
+        assertThat(reader.read("/system.slice/a.service")).isEmpty();
+    }
+
+    @Test
+    void filesAreKeptOpenWithinTheBudgetAndClosedAtTheEnd() throws IOException {
+        v2Tree();
+        reader = reader();
+        reader.list().forEach(reader::read);
+        assertThat(reader.openFiles()).isPositive();
+        reader.close();
+        assertThat(reader.openFiles()).isZero();
+        assertThat(reader.read("/hd.slice/busy.service")).isEmpty();
+
+        CgroupReader none = new CgroupReader(host(), 0);
+        try {
+            none.list().forEach(none::read);
+            assertThat(none.openFiles()).isZero();
+            assertThat(none.read("/hd.slice/busy.service").orElseThrow().tasksMax()).isEqualTo(7);
+        } finally {
+            none.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "system.slice", "../etc", "/..", "/system.slice/../../../etc", "/a/..", "//etc",
+        "/system.slice//x", "/a\0b", "/a/./b", "/a/.", "/a/", "/a..b" })
+    void pathsThatCouldLeaveTheTreeAreRefused(String path) throws IOException {
+        v2Tree();
+        reader = reader();
+        assertThatThrownBy(() -> reader.read(path)).isInstanceOf(IllegalArgumentException.class);
+        CgroupWriter writer = new CgroupWriter(host(), reader);
+        assertThatThrownBy(() -> writer.setPidsMax(path, 5L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> reader.read(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void noCgroupFileSystemMeansNothingToList() {
+        reader = reader();
+        assertThat(reader.mode()).isEqualTo(CgroupMode.NONE);
+        assertThat(reader.list()).isEmpty();
+        assertThat(reader.read("/")).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ writer
+
+    @Nested
+    class Writing {
+
+        @Test
+        void v2WritesItsOwnFilesAndTheReaderSeesThemAtOnce() throws IOException {
+            v2Tree();
+            reader = reader();
+            CgroupWriter writer = new CgroupWriter(host(), reader);
+            String busy = "/hd.slice/busy.service";
+            Path dir = unified().resolve("hd.slice/busy.service");
+            reader.read(busy);
+
+            writer.setMemoryMax(busy, 64L << 20);
+            writer.setCpuWeight(busy, 300);
+            writer.setCpuQuota(busy, 25_000L, 100_000);
+            writer.setPidsMax(busy, 9L);
+
+            assertThat(content(dir, "memory.max")).isEqualTo("67108864");
+            assertThat(content(dir, "cpu.weight")).isEqualTo("300");
+            assertThat(content(dir, "cpu.max")).isEqualTo("25000 100000");
+            assertThat(content(dir, "pids.max")).isEqualTo("9");
+            CgroupSample s = reader.read(busy).orElseThrow();
+            assertThat(List.of(s.memoryMax(), s.cpuWeight(), s.cpuQuotaUsec(), s.tasksMax()))
+                    .containsExactly(64L << 20, 300L, 25_000L, 9L);
+
+            writer.setMemoryMax(busy, null);
+            writer.setCpuQuota(busy, null, 50_000);
+            writer.setPidsMax(busy, null);
+            assertThat(content(dir, "memory.max")).isEqualTo("max");
+            assertThat(content(dir, "cpu.max")).isEqualTo("max 50000");
+            assertThat(content(dir, "pids.max")).isEqualTo("max");
+        }
+
+        @Test
+        void v1WritesLimitInBytesSharesAndCfsFiles() throws IOException {
+            hybridTree();
+            reader = reader();
+            CgroupWriter writer = new CgroupWriter(host(), reader);
+            String busy = "/system.slice/hd-cg-busy.service";
+            Path cg = root.resolve("sys/fs/cgroup");
+
+            writer.setMemoryMax(busy, null);
+            writer.setCpuWeight(busy, 50);
+            writer.setCpuQuota(busy, null, 100_000);
+            writer.setPidsMax(busy, 12L);
+
+            assertThat(content(cg.resolve("memory" + busy), "memory.limit_in_bytes")).isEqualTo("-1");
+            assertThat(content(cg.resolve("cpu" + busy), "cpu.shares")).isEqualTo("512");
+            assertThat(content(cg.resolve("cpu" + busy), "cpu.cfs_quota_us")).isEqualTo("-1");
+            assertThat(content(cg.resolve("cpu" + busy), "cpu.cfs_period_us")).isEqualTo("100000");
+            assertThat(content(cg.resolve("pids" + busy), "pids.max")).isEqualTo("12");
+            writer.setMemoryMax(busy, 32L << 20);
+            assertThat(reader.read(busy).orElseThrow().memoryMax()).isEqualTo(32L << 20);
+        }
+
+        @Test
+        void weightMapsToSharesAsSystemdDoes() {
+            assertThat(CgroupWriter.sharesOf(100)).isEqualTo(1024);
+            assertThat(CgroupWriter.sharesOf(1)).isEqualTo(10);
+            assertThat(CgroupWriter.sharesOf(10_000)).isEqualTo(102_400);
+            assertThat(CgroupWriter.sharesOf(200)).isEqualTo(2048); // CPUWeight=200 gave 2048 in SystemdAdapterIT
+        }
+
+        @Test
+        void outOfRangeValuesNameTheirField() throws IOException {
+            v2Tree();
+            reader = reader();
+            CgroupWriter writer = new CgroupWriter(host(), reader);
+            String busy = "/hd.slice/busy.service";
+            assertField(() -> writer.setMemoryMax(busy, 1024L), "memory");
+            assertField(() -> writer.setMemoryMax(busy, 1L << 62), "memory");
+            assertField(() -> writer.setCpuWeight(busy, 0), "cpuWeight");
+            assertField(() -> writer.setCpuWeight(busy, 10_001), "cpuWeight");
+            assertField(() -> writer.setCpuQuota(busy, 999L, 100_000), "cpuQuota");
+            assertField(() -> writer.setCpuQuota(busy, 50_000L, 999), "cpuPeriod");
+            assertField(() -> writer.setCpuQuota(busy, 50_000L, 1_000_001), "cpuPeriod");
+            assertField(() -> writer.setPidsMax(busy, -1L), "pids");
+            assertField(() -> writer.setPidsMax(busy, 4_194_305L), "pids");
+            assertThat(content(unified().resolve("hd.slice/busy.service"), "pids.max")).isEqualTo("7");
+        }
+
+        @Test
+        void aMissingCgroupIsNotFoundAMissingFileAConflict() throws IOException {
+            v2Tree();
+            reader = reader();
+            CgroupWriter writer = new CgroupWriter(host(), reader);
+            assertThatThrownBy(() -> writer.setMemoryMax("/hd.slice/nope.service", 1L << 20))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("/hd.slice/nope.service");
+            // leaf.service's parent does not enable cpu: no cpu.weight to write, and none is made
+            assertThatThrownBy(() -> writer.setCpuWeight("/hd.slice/plain.slice/leaf.service", 50))
+                    .isInstanceOf(ConflictException.class).hasMessageContaining("cpu.weight");
+            assertThat(unified().resolve("hd.slice/plain.slice/leaf.service/cpu.weight")).doesNotExist();
+        }
+
+        private void assertField(Runnable call, String field) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidInputException.class,
+                    e -> assertThat(e.field()).isEqualTo(field));
+        }
+    }
+
+    // ------------------------------------------------------------------ trees
+
+    private HostProperties host() {
+        return new HostProperties(root.toString(), null);
+    }
+
+    private CgroupReader reader() {
+        return new CgroupReader(host());
+    }
+
+    private Path unified() {
+        return root.resolve("sys/fs/cgroup");
+    }
+
+    /** Laid out as the v2 guest's /sys/fs/cgroup, with the files it showed there. */
+    private void v2Tree() throws IOException {
+        Path cg = unified();
+        put(cg, "cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
+        put(cg, "cgroup.subtree_control", "cpu io memory pids\n");
+        put(cg, "cgroup.stat", "nr_descendants 4\nnr_dying_descendants 0\n");
+        put(cg, "cgroup.procs", "1\n");
+        put(cg, "cpuset.cpus.effective", "0-1\n");
+        put(cg, "cpu.stat", V2_ROOT_CPU_STAT);
+        put(cg, "memory.stat", V2_ROOT_MEMORY_STAT);
+        put(cg, "io.stat", V2_ROOT_IO_STAT);
+        put(cg, "cpu.pressure", V2_ROOT_CPU_PRESSURE);
+        put(cg, "memory.pressure", V2_ROOT_MEMORY_PRESSURE);
+        put(cg, "io.pressure", V2_ROOT_IO_PRESSURE);
+
+        Path slice = cg.resolve("hd.slice");
+        put(slice, "cgroup.controllers", "cpu io memory pids\n");
+        put(slice, "cgroup.stat", "nr_descendants 3\nnr_dying_descendants 0\n");
+        put(slice, "cpu.stat", V2_ROOT_CPU_STAT);
+
+        Path busy = slice.resolve("busy.service");
+        put(busy, "cgroup.controllers", "");
+        put(busy, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        put(busy, "cpu.stat", V2_BUSY_CPU_STAT);
+        put(busy, "cpu.max", V2_BUSY_CPU_MAX);
+        put(busy, "cpu.weight", V2_BUSY_CPU_WEIGHT);
+        put(busy, "memory.current", V2_BUSY_MEMORY_CURRENT);
+        put(busy, "memory.max", V2_BUSY_MEMORY_MAX);
+        put(busy, "memory.high", V2_BUSY_MEMORY_HIGH);
+        put(busy, "memory.events", V2_BUSY_MEMORY_EVENTS);
+        put(busy, "memory.stat", V2_ROOT_MEMORY_STAT);
+        put(busy, "memory.swap.current", V2_BUSY_SWAP_CURRENT);
+        put(busy, "io.stat", V2_IO_STAT);
+        put(busy, "pids.current", V2_BUSY_PIDS_CURRENT);
+        put(busy, "pids.max", V2_BUSY_PIDS_MAX);
+        put(busy, "cpu.pressure", V2_BUSY_CPU_PRESSURE);
+        put(busy, "memory.pressure", V2_OOM_MEMORY_PRESSURE);
+        put(busy, "io.pressure", V2_IO_PRESSURE);
+
+        Path plain = slice.resolve("plain.slice");
+        put(plain, "cgroup.controllers", "memory pids\n");
+        put(plain, "cgroup.stat", "nr_descendants 1\nnr_dying_descendants 0\n");
+        Path leaf = plain.resolve("leaf.service");
+        put(leaf, "cgroup.controllers", "memory pids\n");
+        put(leaf, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        put(leaf, "cpu.stat", V2_LEAF_CPU_STAT);
+        put(leaf, "memory.current", V2_BUSY_MEMORY_CURRENT);
+        put(leaf, "memory.max", V2_OOM_MEMORY_MAX);
+        put(leaf, "memory.high", V2_BUSY_MEMORY_MAX);
+        put(leaf, "memory.events", V2_OOM_MEMORY_EVENTS);
+        put(leaf, "memory.stat", V2_ROOT_MEMORY_STAT);
+        put(leaf, "memory.swap.current", V2_BUSY_SWAP_CURRENT);
+        put(leaf, "pids.current", V2_BUSY_PIDS_CURRENT);
+        put(leaf, "pids.max", "max\n");
+        put(leaf, "cpu.pressure", V2_ROOT_CPU_PRESSURE);
+        put(leaf, "memory.pressure", V2_ROOT_MEMORY_PRESSURE);
+        put(leaf, "io.pressure", V2_ROOT_IO_PRESSURE);
+    }
+
+    /** Laid out as the testbed's: v1 controllers with cpu and cpuacct apart, cgroup2 at unified/. */
+    private void hybridTree() throws IOException {
+        Path cg = root.resolve("sys/fs/cgroup");
+        Path unified = cg.resolve("unified");
+        put(unified, "cgroup.controllers", "");
+        put(unified, "cgroup.stat", "nr_descendants 3\nnr_dying_descendants 0\n");
+        put(unified, "cpu.stat", HY_CPU_STAT);
+        put(unified.resolve("system.slice"), "cgroup.stat", HY_CGROUP_STAT_SLICE.replace("206", "2"));
+        put(unified.resolve("system.slice"), "cpu.stat", HY_CPU_STAT);
+        for (String unit : List.of("hd-cg-busy.service", "dbus.service")) {
+            Path u = unified.resolve("system.slice/" + unit);
+            put(u, "cgroup.controllers", "");
+            put(u, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+            put(u, "cpu.stat", HY_CPU_STAT);
+            put(u, "cpu.pressure", HY_CPU_PRESSURE);
+            put(u, "memory.pressure", HY_ZERO_PRESSURE);
+            put(u, "io.pressure", HY_IO_PRESSURE);
+            put(cg.resolve("systemd/system.slice/" + unit), "cgroup.procs", "");
+            Path memory = cg.resolve("memory/system.slice/" + unit);
+            put(memory, "memory.usage_in_bytes", V1_OOM_MEMORY_USAGE);
+            put(memory, "memory.limit_in_bytes", unit.startsWith("hd") ? V1_MEMORY_LIMIT : V1_MEMORY_LIMIT_NONE);
+            put(memory, "memory.stat", V1_MEMORY_STAT);
+            put(memory, "memory.failcnt", V1_OOM_FAILCNT);
+            put(memory, "memory.oom_control", V1_OOM_CONTROL);
+            put(memory, "memory.memsw.usage_in_bytes", V1_OOM_MEMSW_USAGE);
+            Path pids = cg.resolve("pids/system.slice/" + unit);
+            put(pids, "pids.current", V1_PIDS_CURRENT);
+            put(pids, "pids.max", V1_PIDS_MAX);
+        }
+        put(cg.resolve("memory"), "memory.usage_in_bytes", V1_OOM_MEMORY_USAGE);
+        put(cg.resolve("memory"), "memory.limit_in_bytes", V1_MEMORY_LIMIT_NONE);
+        put(cg.resolve("pids"), "cgroup.procs", "");
+        put(cg.resolve("cpu"), "cpu.shares", V1_CPU_SHARES);
+        put(cg.resolve("cpuacct"), "cpuacct.usage", V1_CPUACCT_USAGE);
+        put(cg.resolve("blkio"), "blkio.throttle.io_service_bytes_recursive", V1_BLKIO_NONE);
+        Path cpu = cg.resolve("cpu/system.slice/hd-cg-busy.service");
+        put(cpu, "cpu.stat", V1_CFS_STAT);
+        put(cpu, "cpu.cfs_quota_us", V1_CFS_QUOTA);
+        put(cpu, "cpu.cfs_period_us", V1_CFS_PERIOD);
+        put(cpu, "cpu.shares", V1_CPU_SHARES);
+        put(cg.resolve("blkio/system.slice/hd-cg-busy.service"), "blkio.throttle.io_service_bytes_recursive",
+                V1_BLKIO_TWO_DEVICES);
+    }
+
+    /**
+     * Legacy, with cpu and cpuacct mounted together as "cpu,cpuacct" and the "cpu" and "cpuacct"
+     * symlinks systemd makes, absolute here and pointing nowhere: the reader must not follow them.
+     */
+    private void legacyTree() throws IOException {
+        Path cg = root.resolve("sys/fs/cgroup");
+        put(cg.resolve("systemd"), "release_agent", "");
+        put(cg.resolve("systemd"), "notify_on_release", "0\n");
+        put(cg.resolve("systemd"), "tasks", "1\n");
+        Path combined = cg.resolve("cpu,cpuacct");
+        put(combined, "cpuacct.usage", V1_CPUACCT_USAGE);
+        Files.createSymbolicLink(cg.resolve("cpu"), Path.of("/nonexistent-hostdeck/cpu,cpuacct"));
+        Files.createSymbolicLink(cg.resolve("cpuacct"), Path.of("/nonexistent-hostdeck/cpu,cpuacct"));
+        for (String unit : List.of("a.service", "old.service")) {
+            put(cg.resolve("systemd/system.slice/" + unit), "tasks", "");
+            Path c = combined.resolve("system.slice/" + unit);
+            put(c, "cpuacct.usage", V1_CPUACCT_USAGE);
+            put(c, "cpuacct.stat", V1_CPUACCT_STAT);
+            put(c, "cpu.cfs_quota_us", V1_CFS_QUOTA_NONE);
+            put(c, "cpu.cfs_period_us", V1_CFS_PERIOD);
+            put(c, "cpu.stat", V1_CFS_STAT);
+        }
+        put(combined.resolve("system.slice/a.service"), "cpuacct.usage_user", V1_CPUACCT_USAGE_USER);
+        put(combined.resolve("system.slice/a.service"), "cpuacct.usage_sys", V1_CPUACCT_USAGE_SYS);
+        Path memory = cg.resolve("memory/system.slice/a.service");
+        put(memory, "memory.usage_in_bytes", V1_OOM_MEMORY_USAGE);
+        put(memory, "memory.stat", V1_MEMORY_STAT);
+        put(cg.resolve("pids/system.slice/a.service"), "pids.max", V1_PIDS_MAX);
+    }
+
+    private static void put(Path dir, String file, String content) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(file), content);
+    }
+
+    private static String content(Path dir, String file) throws IOException {
+        return Files.readString(dir.resolve(file)).strip();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
