@@ -62,6 +62,11 @@ public class LiveHub {
         return keys;
     }
 
+    /** How many pages have their live channel open now. */
+    public int openSessions() {
+        return sessions.size();
+    }
+
     public boolean hasSubscribers(String key) {
         Set<String> ids = subscribers.get(key);
         return ids != null && !ids.isEmpty();

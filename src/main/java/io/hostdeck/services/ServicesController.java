@@ -14,6 +14,7 @@ import io.hostdeck.host.journal.Journal;
 import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitDetails;
+import io.hostdeck.host.unitfiles.UnitFileStore;
 
 /** Reading only: the list and one unit. Changes go through {@link ServiceActionsController}. */
 @Controller
@@ -27,8 +28,11 @@ class ServicesController {
     private final CgroupFs cgroups;
     private final ProcFs procFs;
     private final Journal journal;
+    private final UnitFileStore unitFiles;
 
-    ServicesController(ServiceCatalog catalog, Systemd systemd, CgroupFs cgroups, ProcFs procFs, Journal journal) {
+    ServicesController(ServiceCatalog catalog, Systemd systemd, CgroupFs cgroups, ProcFs procFs, Journal journal,
+            UnitFileStore unitFiles) {
+        this.unitFiles = unitFiles;
         this.catalog = catalog;
         this.systemd = systemd;
         this.cgroups = cgroups;
@@ -58,10 +62,16 @@ class ServicesController {
                 .toList());
         model.addAttribute("journal", Reading.of(() -> journal.tail(name, JOURNAL_LINES)));
         model.addAttribute("limits", LimitsView.of(details.limits()));
+        model.addAttribute("fragmentText", unitFiles.readUnitText(details.fragmentPath()).orElse(null));
+        model.addAttribute("dropIns", details.dropInPaths().stream()
+                .map(p -> new DropIn(p, unitFiles.readUnitText(p).orElse(""))).toList());
         model.addAttribute("signals", ServiceActions.SIGNALS.keySet().stream().sorted().toList());
         return "services/detail";
     }
 
     record ProcessRow(long pid, String command) {
+    }
+
+    record DropIn(String path, String text) {
     }
 }

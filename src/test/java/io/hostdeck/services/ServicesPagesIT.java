@@ -109,6 +109,7 @@ class ServicesPagesIT {
         assertThat(page).contains("id=\"main-pid\"").contains("/system.slice/systemd-journald.service")
                 .contains("id=\"processes\"").contains("systemd-journald");
         assertThat(page).contains("id=\"journal\"");
+        assertThat(page).contains("id=\"fragment-text\"").contains("ExecStart=/lib/systemd/systemd-journald");
         assertThat(page).doesNotContain("id=\"actions\"").doesNotContain("id=\"set-limits\"");
     }
 

@@ -63,6 +63,18 @@ class HostPageIT {
     }
 
     @Test
+    void theAboutPageShowsWhatTheSamplerAndItsHistoryCost() throws InterruptedException {
+        var web = new WebSession(port);
+        web.login("viewer", TestUsers.PASSWORD);
+        Thread.sleep(1200); // at least one pass
+
+        String page = web.get("/about").body();
+
+        assertThat(text(page, "last-pass")).matches("[1-9][0-9]* cgroups in [0-9.]+ ms \\([0-9.]+ ms of CPU, [0-9.]+[BKMG] allocated\\)");
+        assertThat(text(page, "history-bytes")).matches("[0-9.]+[KMG] now, at most [0-9.]+[MG] \\(hostdeck.stats.max-cgroups\\)");
+    }
+
+    @Test
     void anAnonymousPageRequestIsSentToTheLoginForm() {
         var response = new WebSession(port).get("/");
 

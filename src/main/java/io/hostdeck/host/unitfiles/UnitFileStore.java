@@ -146,7 +146,27 @@ public class UnitFileStore {
 
     /** The text of the unit file in /etc/systemd/system; empty when there is no regular file (a symlink is not read). */
     public Optional<String> read(String unitName) {
-        Path file = inside(directory, unitName);
+        return readFile(inside(directory, unitName));
+    }
+
+    /** The directories systemd loads units and drop-ins from, on the target. */
+    static final List<String> UNIT_TREES = List.of("/etc/systemd/", "/run/systemd/", "/lib/systemd/",
+            "/usr/lib/systemd/", "/usr/local/lib/systemd/");
+
+    /**
+     * The text of a file systemd names as a unit's FragmentPath or DropInPaths, read under the
+     * target root. Only from systemd's unit trees, never through a symlink at the end (an absolute
+     * one would leave the target's root), at most 1 MiB; empty when there is no such file.
+     */
+    public Optional<String> readUnitText(String systemdPath) {
+        if (systemdPath == null || systemdPath.contains("/../") || systemdPath.contains("/./")
+                || systemdPath.indexOf('\0') >= 0 || UNIT_TREES.stream().noneMatch(systemdPath::startsWith)) {
+            return Optional.empty();
+        }
+        return readFile(root.resolve(systemdPath.substring(1)));
+    }
+
+    private Optional<String> readFile(Path file) {
         if (!Files.isRegularFile(file, NOFOLLOW_LINKS)) {
             return Optional.empty();
         }

@@ -174,6 +174,9 @@ class CgroupV2GuestTest {
         CgroupSample second = reader.read(path).orElseThrow();
 
         double cpus = cpus(first, second);
+        report("cpu.max 30000 100000: %.3f CPU s/s over %.2f s, nr_periods %d, nr_throttled %d, throttled_usec %d,"
+                + " cpu.pressure some total %d us", cpus, (second.readAtNanos() - first.readAtNanos()) / 1e9,
+                second.cpuPeriods(), second.cpuThrottled(), second.cpuThrottledUsec(), second.cpuPressure().someTotalUsec());
         // 0.3 ± 0.1, wider than the testbed's band: the guest's CPU is emulated (TCG) on a 2-core
         // host whose clock speed drops under load, so the loop gets descheduled for stretches that
         // are not the quota's doing, and a 3 s window holds only ~30 CFS periods
@@ -214,6 +217,8 @@ class CgroupV2GuestTest {
                 .mapToDouble(cols -> Double.parseDouble(cols[2])).toArray();
         assertThat(theirs).as("cgtop's %%CPU rows for %s in:%n%s", path, out).isNotEmpty();
         double cgtopPercent = Arrays.stream(theirs).average().orElseThrow();
+        report("CPU %%: CgroupReader %.1f over %.2f s, systemd-cgtop %s (mean %.1f)", ours,
+                (second.readAtNanos() - first.readAtNanos()) / 1e9, Arrays.toString(theirs), cgtopPercent);
         assertThat(ours).as("CgroupReader %.1f %% vs systemd-cgtop %.1f %% (%s)", ours, cgtopPercent, Arrays.toString(theirs))
                 .isCloseTo(cgtopPercent, within(5.0));
         assertThat(ours).isCloseTo(30.0, within(10.0));
@@ -232,6 +237,8 @@ class CgroupV2GuestTest {
         assertThat(tail.exitValue()).as("SIGKILL (128 + 9)").isEqualTo(137);
 
         CgroupSample s = reader.read(path).orElseThrow();
+        report("memory.max 32M, tail /dev/zero: exit %d, oomEvents %d, oomKills %d; memory.events: %s", tail.exitValue(),
+                s.oomEvents(), s.oomKills(), read(cg.resolve("memory.events")).replace('\n', ','));
         assertThat(s.memoryMax()).isEqualTo(32 * MIB);
         assertThat(s.oomKills()).isGreaterThanOrEqualTo(1L);
         assertThat(s.oomEvents()).isGreaterThanOrEqualTo(1L);
@@ -260,6 +267,7 @@ class CgroupV2GuestTest {
         run(cg, "dd", "if=" + vda, "of=/dev/null", "bs=1M", "count=4", "iflag=direct");
 
         String ioStat = read(cg.resolve("io.stat"));
+        report("io.stat after 4 MiB over 9p (O_DIRECT): [], after 2 MiB written + 4 MiB read on /dev/vda (O_DIRECT): [%s]", ioStat);
         assertThat(ioStat).startsWith(device + " ");
         CgroupSample s = reader.read(path).orElseThrow();
         assertThat(s.ioReadBytes()).isEqualTo(4 * MIB).isEqualTo(field(ioStat, "rbytes"));
@@ -270,6 +278,7 @@ class CgroupV2GuestTest {
     void pressureFilesAreParsed() throws IOException {
         Path cg = make("hd-v2-psi");
         CgroupSample s = reader.read("/hd-v2-psi").orElseThrow();
+        report("pressure of an empty cgroup: cpu %s, memory %s, io %s", s.cpuPressure(), s.memoryPressure(), s.ioPressure());
         for (CgroupSample.Pressure p : new CgroupSample.Pressure[] { s.cpuPressure(), s.memoryPressure(), s.ioPressure() }) {
             assertThat(p).isNotNull();
             assertThat(p.someTotalUsec()).isGreaterThanOrEqualTo(0);
@@ -305,6 +314,11 @@ class CgroupV2GuestTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** What v2 showed, into the guest's output (CgroupV2IT prints it): the figures behind the assertions. */
+    private static void report(String format, Object... args) {
+        System.out.println("v2: " + String.format(format, args));
+    }
 
     /** CPU seconds per wall second between two readings, by cpu.stat usage_usec. */
     private static double cpus(CgroupSample first, CgroupSample second) {

@@ -177,4 +177,20 @@ class UnitFileStoreTest {
         store.delete("b.service");
         assertThat(etc.resolve("b.service")).doesNotExist();
     }
+
+    @Test
+    void readsTheUnitFilesSystemdNamesOnlyFromItsUnitTrees() throws Exception {
+        Path lib = Files.createDirectories(root.resolve("usr/lib/systemd/system"));
+        Files.writeString(lib.resolve("ssh.service"), "[Service]\nExecStart=/usr/sbin/sshd -D\n");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0\n");
+        Files.createSymbolicLink(lib.resolve("evil.service"), root.resolve("etc/passwd"));
+
+        org.assertj.core.api.Assertions.assertThat(store.readUnitText("/usr/lib/systemd/system/ssh.service"))
+                .hasValueSatisfying(t -> org.assertj.core.api.Assertions.assertThat(t).contains("ExecStart=/usr/sbin/sshd"));
+        for (String p : new String[] {"/etc/passwd", "/usr/lib/systemd/../../../etc/passwd", "/usr/lib/systemd/system/evil.service",
+                "usr/lib/systemd/system/ssh.service", "/usr/lib/systemd/./system/ssh.service", null}) {
+            org.assertj.core.api.Assertions.assertThat(store.readUnitText(p)).as(String.valueOf(p)).isEmpty();
+        }
+    }
 }
