@@ -8,34 +8,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
+import io.hostdeck.support.AppOnTestbed;
 import io.hostdeck.support.Browser;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.testbed.Testbed;
 import io.hostdeck.testbed.TestbedExtension;
 
 /** A person at a real browser, against the app pointed at the testbed's systemd. */
-@ExtendWith(TestbedExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class LoginBrowserIT {
-
-    @DynamicPropertySource
-    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
-        Testbed testbed = TestbedExtension.shared();
-        registry.add("hostdeck.host.root", () -> testbed.root().toString());
-        registry.add("hostdeck.host.bus", testbed::busAddress);
-        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
-    }
-
-    @LocalServerPort
-    int port;
+class LoginBrowserIT extends AppOnTestbed {
 
     private Browser browser;
 

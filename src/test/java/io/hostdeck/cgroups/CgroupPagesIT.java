@@ -16,12 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
+import io.hostdeck.support.AppOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.support.WebSession;
 import io.hostdeck.testbed.Testbed;
@@ -34,28 +30,14 @@ import tools.jackson.databind.json.JsonMapper;
  * 30 ± 5 % (as the kernel's own usage counter says over the same time), a unit near its
  * MemoryMax shows its failures, history and live rows arrive, raw limits land in the files.
  */
-@ExtendWith(TestbedExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CgroupPagesIT {
+class CgroupPagesIT extends AppOnTestbed {
 
-    private static final Duration T = Duration.ofSeconds(30);
     private static final String BUSY = "hd-cg-busy.service";
     private static final String HOG = "hd-cg-hog.service";
     private static final String OOM = "hd-cg-oom.service";
     private static final String HAND_MADE = "hd-handmade";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @DynamicPropertySource
-    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
-        Testbed testbed = TestbedExtension.shared();
-        registry.add("hostdeck.host.root", () -> testbed.root().toString());
-        registry.add("hostdeck.host.bus", testbed::busAddress);
-        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
-    }
-
-    @LocalServerPort
-    int port;
 
     private Testbed testbed;
 
@@ -224,11 +206,6 @@ class CgroupPagesIT {
         return cell.group(1).strip();
     }
 
-    private WebSession logIn(String user) {
-        var web = new WebSession(port);
-        web.login(user, TestUsers.PASSWORD);
-        return web;
-    }
 
     private String run(String... argv) {
         return testbed.exec(T, argv).stdout().strip();

@@ -13,12 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
+import io.hostdeck.support.AppOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.support.WebSession;
 import io.hostdeck.testbed.Testbed;
@@ -27,25 +23,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Unit states reach a subscribed page from systemd's signals, within a second of the change. */
-@ExtendWith(TestbedExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class LiveUnitsIT {
+class LiveUnitsIT extends AppOnTestbed {
 
     private static final String UNIT = "hd-live.service";
-    private static final Duration T = Duration.ofSeconds(30);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @DynamicPropertySource
-    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
-        Testbed testbed = TestbedExtension.shared();
-        registry.add("hostdeck.host.root", () -> testbed.root().toString());
-        registry.add("hostdeck.host.bus", testbed::busAddress);
-        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
-    }
-
-    @LocalServerPort
-    int port;
 
     private Testbed testbed;
 
@@ -138,12 +120,6 @@ class LiveUnitsIT {
         throw new AssertionError("no update saying " + unit + " is " + active);
     }
 
-    private String ctl(String... args) {
-        String[] argv = new String[args.length + 1];
-        argv[0] = "systemctl";
-        System.arraycopy(args, 0, argv, 1, args.length);
-        return testbed.exec(T, argv).stdout().strip();
-    }
 
     private Path unitFile() {
         return testbed.root().resolve("etc/systemd/system/" + UNIT);

@@ -11,12 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
+import io.hostdeck.support.AppOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.support.WebSession;
 import io.hostdeck.testbed.Testbed;
@@ -27,24 +23,10 @@ import io.hostdeck.testbed.TestbedExtension;
  * really happens (the unit's state and cgroup files change); what it may not do is refused with
  * 403 and changes nothing.
  */
-@ExtendWith(TestbedExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ServicesPagesIT {
+class ServicesPagesIT extends AppOnTestbed {
 
     private static final String UNIT = "hd-web.service";
-    private static final Duration T = Duration.ofSeconds(30);
-
-    @DynamicPropertySource
-    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
-        Testbed testbed = TestbedExtension.shared();
-        registry.add("hostdeck.host.root", () -> testbed.root().toString());
-        registry.add("hostdeck.host.bus", testbed::busAddress);
-        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
-    }
-
-    @LocalServerPort
-    int port;
 
     private Testbed testbed;
 
@@ -209,12 +191,6 @@ class ServicesPagesIT {
         return page.substring(page.indexOf("<tbody>"), page.indexOf("</tbody>"));
     }
 
-    private WebSession logIn(String user) {
-        var web = new WebSession(port);
-        assertThat(web.login(user, TestUsers.PASSWORD).headers().firstValue("Location")).hasValueSatisfying(
-                l -> assertThat(l).doesNotContain("error"));
-        return web;
-    }
 
     private String activeState() {
         return ctl("show", "--property=ActiveState", "--value", UNIT);
@@ -228,12 +204,6 @@ class ServicesPagesIT {
         return Files.readString(testbed.cgroupDir(controller).resolve("system.slice/" + UNIT + "/" + file)).strip();
     }
 
-    private String ctl(String... args) {
-        String[] argv = new String[args.length + 1];
-        argv[0] = "systemctl";
-        System.arraycopy(args, 0, argv, 1, args.length);
-        return testbed.exec(T, argv).stdout().strip();
-    }
 
     private Path unitFile() {
         return testbed.root().resolve("etc/systemd/system/" + UNIT);

@@ -17,36 +17,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
+import io.hostdeck.support.AppOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.support.WebSession;
 import io.hostdeck.testbed.Testbed;
 import io.hostdeck.testbed.TestbedExtension;
 
 /** New services from the form, overrides, deletion, and refusals, against the testbed's systemd and disk. */
-@ExtendWith(TestbedExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class UnitFilesIT {
+class UnitFilesIT extends AppOnTestbed {
 
-    private static final Duration T = Duration.ofSeconds(30);
     private static final String FOREIGN = "hd-foreign.service";
-
-    @DynamicPropertySource
-    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
-        Testbed testbed = TestbedExtension.shared();
-        registry.add("hostdeck.host.root", () -> testbed.root().toString());
-        registry.add("hostdeck.host.bus", testbed::busAddress);
-        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
-    }
-
-    @LocalServerPort
-    int port;
 
     private Testbed testbed;
 
@@ -195,18 +177,7 @@ class UnitFilesIT {
                 .collect(Collectors.joining("&")) + "&step=" + step + "&_csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
     }
 
-    private WebSession logIn(String user) {
-        var web = new WebSession(port);
-        web.login(user, TestUsers.PASSWORD);
-        return web;
-    }
 
-    private String ctl(String... args) {
-        String[] argv = new String[args.length + 1];
-        argv[0] = "systemctl";
-        System.arraycopy(args, 0, argv, 1, args.length);
-        return testbed.exec(T, argv).stdout().strip();
-    }
 
     private Path unitDir() {
         return testbed.root().resolve("etc/systemd/system");

@@ -12,12 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
+import io.hostdeck.support.AppOnTestbed;
 import io.hostdeck.support.TestUsers;
 import tools.jackson.databind.json.JsonMapper;
 import io.hostdeck.support.WebSession;
@@ -25,23 +21,10 @@ import io.hostdeck.testbed.Testbed;
 import io.hostdeck.testbed.TestbedExtension;
 
 /** The app pointed at the real systemd of the testbed, through its root and its bus. */
-@ExtendWith(TestbedExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class HostPageIT {
+class HostPageIT extends AppOnTestbed {
 
     private static final Duration BUSCTL = Duration.ofSeconds(20);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @DynamicPropertySource
-    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
-        Testbed testbed = TestbedExtension.shared();
-        registry.add("hostdeck.host.root", () -> testbed.root().toString());
-        registry.add("hostdeck.host.bus", testbed::busAddress);
-        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
-    }
-
-    @LocalServerPort
-    int port;
 
     @Test
     void theHomePageShowsTheTestbedsSystemdVersionAndUnitCount(Testbed testbed) {

@@ -1,0 +1,62 @@
+package io.hostdeck.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.hostdeck.testbed.Testbed;
+import io.hostdeck.testbed.TestbedExtension;
+
+/**
+ * The whole app on a random port, pointed at the run's testbed through {@code hostdeck.host.root}
+ * and {@code hostdeck.host.bus}, with the {@link TestUsers}. Every subclass shares one Spring
+ * context (the configuration is the same), so the suite starts the app once.
+ */
+@ExtendWith(TestbedExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class AppOnTestbed {
+
+    protected static final Duration T = Duration.ofSeconds(30);
+
+    @DynamicPropertySource
+    static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
+        Testbed testbed = TestbedExtension.shared();
+        registry.add("hostdeck.host.root", () -> testbed.root().toString());
+        registry.add("hostdeck.host.bus", testbed::busAddress);
+        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    protected static Testbed testbed() {
+        return TestbedExtension.shared();
+    }
+
+    /** A session logged in through the form as one of the {@link TestUsers}. */
+    protected WebSession logIn(String user) {
+        var web = new WebSession(port);
+        assertThat(web.login(user, TestUsers.PASSWORD).headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).doesNotContain("error"));
+        return web;
+    }
+
+    /** systemctl inside the testbed; its standard output, stripped. */
+    protected static String ctl(String... args) {
+        String[] argv = new String[args.length + 1];
+        argv[0] = "systemctl";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return inTestbed(argv);
+    }
+
+    /** Any command inside the testbed (an argument array); its standard output, stripped. */
+    protected static String inTestbed(String... argv) {
+        return testbed().exec(T, argv).stdout().strip();
+    }
+}
