@@ -1,39 +1,48 @@
 package io.hostdeck.live;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Fans messages out to the sessions subscribed to a stream. Each session sends through a bounded
- * buffer: a client that stalls beyond it is disconnected instead of holding up the publisher or
- * the other clients, and on reconnecting it subscribes again and starts from a fresh snapshot.
+ * Fans messages out to the sessions subscribed to a stream. Publishing only enqueues into each
+ * session's {@link Outbox}, so the sampler or the signal thread never waits for a socket; a
+ * small pool writes, and a client that stalls is disconnected instead of growing a queue.
  */
 @Component
-public class LiveHub {
+public class LiveHub implements DisposableBean {
 
-    static final int SEND_TIME_LIMIT_MS = 5_000;
-    static final int BUFFER_LIMIT_BYTES = 512 * 1024;
+    static final int WRITERS = 4;
 
     private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
 
     private final JsonMapper json;
-    private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Outbox> sessions = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> subscribers = new ConcurrentHashMap<>();
+    private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS, r -> {
+        Thread t = new Thread(r, "live-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     LiveHub(JsonMapper json) {
         this.json = json;
+    }
+
+    @Override
+    public void destroy() {
+        writers.shutdownNow();
     }
 
     /** Sends a message to every session that follows {@code key}. */
@@ -44,9 +53,9 @@ public class LiveHub {
         }
         TextMessage text = new TextMessage(json.writeValueAsString(message));
         for (String id : ids) {
-            WebSocketSession s = sessions.get(id);
-            if (s != null) {
-                send(s, text);
+            Outbox out = sessions.get(id);
+            if (out != null) {
+                out.offer(text);
             }
         }
     }
@@ -73,43 +82,40 @@ public class LiveHub {
     }
 
     void opened(WebSocketSession session) {
-        sessions.put(session.getId(),
-                new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MS, BUFFER_LIMIT_BYTES));
+        sessions.put(session.getId(), new Outbox(session, writers, () -> {
+            log.info("dropped live session {}: a send failed, or it fell {} messages behind", session.getId(), Outbox.LIMIT);
+            forget(session.getId());
+        }));
     }
 
     void closed(WebSocketSession session) {
-        sessions.remove(session.getId());
-        subscribers.values().forEach(ids -> ids.remove(session.getId()));
+        Outbox out = sessions.get(session.getId());
+        if (out != null) {
+            out.close();
+        }
+        forget(session.getId());
+    }
+
+    private void forget(String id) {
+        sessions.remove(id);
+        subscribers.values().forEach(ids -> ids.remove(id));
     }
 
     void subscribe(WebSocketSession session, String key, Object snapshot) {
-        WebSocketSession s = sessions.get(session.getId());
-        if (s == null) {
+        Outbox out = sessions.get(session.getId());
+        if (out == null) {
             return;
         }
         // join first, then send the snapshot: an update published in between may arrive before
         // the snapshot, which is harmless because every message carries whole states, not deltas
         subscribers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(session.getId());
-        send(s, new TextMessage(json.writeValueAsString(snapshot)));
+        out.offer(new TextMessage(json.writeValueAsString(snapshot)));
     }
 
     void send(WebSocketSession session, Object message) {
-        WebSocketSession s = sessions.getOrDefault(session.getId(), session);
-        send(s, new TextMessage(json.writeValueAsString(message)));
-    }
-
-    private void send(WebSocketSession s, TextMessage text) {
-        try {
-            s.sendMessage(text);
-        } catch (IOException | IllegalStateException e) {
-            // SessionLimitExceededException (a stalled client) lands here too
-            log.info("dropping live session {}: {}", s.getId(), e.getMessage());
-            closed(s);
-            try {
-                s.close(CloseStatus.SESSION_NOT_RELIABLE);
-            } catch (IOException | IllegalStateException ignored) {
-                // already gone
-            }
+        Outbox out = sessions.get(session.getId());
+        if (out != null) {
+            out.offer(new TextMessage(json.writeValueAsString(message)));
         }
     }
 }
