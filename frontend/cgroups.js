@@ -116,7 +116,19 @@ async function loadHistory(container) {
   document.querySelectorAll('.span-link').forEach((a) => a.classList.toggle('active', a.dataset.span === span));
 }
 
+// a unit's page shows its cgroup's numbers from the same ticks
+function updateUsage(message) {
+  const usage = document.getElementById('usage');
+  if (!usage || usage.dataset.cgroup !== message.path) return;
+  const n = message.now;
+  const set = (id, text) => { const el = document.getElementById(id); if (el) el.textContent = text; };
+  set('usage-cpu', dash(n.cpu, pct));
+  set('usage-memory', n.memory == null ? '—' : bytes(n.memory) + (n.memoryMax == null ? '' : ` of ${bytes(n.memoryMax)}`));
+  set('usage-tasks', dash(n.tasks, String));
+}
+
 function appendPoint(message) {
+  updateUsage(message);
   const container = document.getElementById('charts');
   if (!container || container.dataset.path !== message.path || !chartData || span !== '15m') return;
   const n = message.now;
@@ -141,6 +153,8 @@ const prepared = new WeakSet();
 
 export function followCgroups(root) {
   if (root.querySelector('#cgroups')) subscribe('cgroups');
+  const usage = root.querySelector('#usage[data-cgroup]');
+  if (usage) subscribe('cgroup', usage.dataset.cgroup);
   const container = root.querySelector('#charts');
   if (container && window.uPlot && !prepared.has(container)) {
     prepared.add(container);

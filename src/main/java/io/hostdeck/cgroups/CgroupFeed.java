@@ -73,12 +73,11 @@ class CgroupFeed {
         return new RowsMessage(new ArrayList<>(rows.values()), List.of());
     }
 
+    /** The newest point; empty (all null) for a cgroup not sampled yet, which the next tick may bring. */
     PointMessage snapshot(String path) {
         CgroupRates r = sampler.latest().get(path);
-        if (r == null) {
-            throw new InvalidInputException("path", "no cgroup " + path + " on this host");
-        }
-        return new PointMessage(path, System.currentTimeMillis() / 1000.0, Row.of(r));
+        Row row = r == null ? new Row(path, null, null, null, null, null, null, null, null, null, null) : Row.of(r);
+        return new PointMessage(path, System.currentTimeMillis() / 1000.0, row);
     }
 
     private void tick(Map<String, CgroupRates> latest) {

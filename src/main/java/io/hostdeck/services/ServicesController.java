@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 import io.hostdeck.services.unitfile.UnitName;
+import io.hostdeck.cgroups.CgroupSampler;
 import io.hostdeck.host.Reading;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.journal.Journal;
@@ -29,10 +30,12 @@ class ServicesController {
     private final ProcFs procFs;
     private final Journal journal;
     private final UnitFileStore unitFiles;
+    private final CgroupSampler sampler;
 
     ServicesController(ServiceCatalog catalog, Systemd systemd, CgroupFs cgroups, ProcFs procFs, Journal journal,
-            UnitFileStore unitFiles) {
+            UnitFileStore unitFiles, CgroupSampler sampler) {
         this.unitFiles = unitFiles;
+        this.sampler = sampler;
         this.catalog = catalog;
         this.systemd = systemd;
         this.cgroups = cgroups;
@@ -62,6 +65,7 @@ class ServicesController {
                 .toList());
         model.addAttribute("journal", Reading.of(() -> journal.tail(name, JOURNAL_LINES)));
         model.addAttribute("limits", LimitsView.of(details.limits()));
+        model.addAttribute("usage", details.controlGroup().isEmpty() ? null : sampler.latest().get(details.controlGroup()));
         model.addAttribute("fragmentText", unitFiles.readUnitText(details.fragmentPath()).orElse(null));
         model.addAttribute("dropIns", details.dropInPaths().stream()
                 .map(p -> new DropIn(p, unitFiles.readUnitText(p).orElse(""))).toList());
