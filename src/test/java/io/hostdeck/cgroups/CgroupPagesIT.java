@@ -44,28 +44,28 @@ class CgroupPagesIT extends AppOnTestbed {
     @BeforeAll
     void startLoads(Testbed testbed) throws IOException {
         this.testbed = testbed;
-        run("systemd-run", "--unit=" + BUSY, "-p", "CPUQuota=30%", "/bin/sh", "-c", "while :; do :; done");
+        inTestbed("systemd-run", "--unit=" + BUSY, "-p", "CPUQuota=30%", "/bin/sh", "-c", "while :; do :; done");
         // dd holds one 26M buffer (touched by every read from /dev/zero) for as long as it runs:
         // anonymous memory just under its 32M limit
-        run("systemd-run", "--unit=" + HOG, "-p", "MemoryMax=32M", "/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=26M",
+        inTestbed("systemd-run", "--unit=" + HOG, "-p", "MemoryMax=32M", "/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=26M",
                 "count=100000000");
         // tail keeps buffering a 40M line without a newline, past its 32M limit: the kernel counts
         // the limit being hit (memory.failcnt) and OOM-kills tail, again and again, while the shell,
         // and so the unit and its cgroup, live on. (Page cache would not do: the files the image
         // shares are cached already and charged elsewhere.)
-        run("systemd-run", "--unit=" + OOM, "-p", "MemoryMax=32M", "/bin/sh", "-c",
+        inTestbed("systemd-run", "--unit=" + OOM, "-p", "MemoryMax=32M", "/bin/sh", "-c",
                 "while :; do head -c 40M /dev/zero | tail >/dev/null; sleep 0.3; done");
         for (String controller : List.of("memory", "cpu", "pids", "unified")) {
-            Files.createDirectories(testbed.cgroupDir(controller).resolve(HAND_MADE));
+            Files.createDirectories(containerCgroup(controller).resolve(HAND_MADE));
         }
     }
 
     @AfterAll
     void stopLoads() throws IOException {
-        run("systemctl", "stop", BUSY, HOG, OOM);
-        run("systemctl", "reset-failed", BUSY, HOG, OOM);
+        inTestbed("systemctl", "stop", BUSY, HOG, OOM);
+        inTestbed("systemctl", "reset-failed", BUSY, HOG, OOM);
         for (String controller : List.of("memory", "cpu", "pids", "unified")) {
-            Files.deleteIfExists(testbed.cgroupDir(controller).resolve(HAND_MADE));
+            Files.deleteIfExists(containerCgroup(controller).resolve(HAND_MADE));
         }
     }
 
@@ -99,6 +99,17 @@ class CgroupPagesIT extends AppOnTestbed {
         Matcher memory = Pattern.compile("id=\"now-memory\">([0-9.]+)M of 32.0M<").matcher(near);
         assertThat(memory.find()).as("memory and its limit in\n%s", near).isTrue();
         assertThat(Double.parseDouble(memory.group(1))).as("near the limit").isBetween(24.0, 32.0);
+
+        // systemd-cgtop on the testbed, in the same test: its memory column is what Hostdeck's last tick read
+        String cgtop = inTestbed("systemd-cgtop", "-b", "-n", "1", "--raw", "-m");
+        long cgtopBytes = cgtop.lines().filter(l -> l.startsWith("system.slice/" + HOG + " ")).findFirst()
+                .map(l -> Long.parseLong(l.trim().split("\\s+")[3])).orElseThrow(() -> new AssertionError("no " + HOG + " in\n" + cgtop));
+        var history = web.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                web.base() + "/cgroups/system.slice/" + HOG + "?range=15m")).header("Accept", "application/json").build());
+        JsonNode memorySeries = JSON.readTree(history.body()).path("series").get(2);
+        double ours = memorySeries.get(memorySeries.size() - 1).asDouble();
+        assertThat(ours).as("Hostdeck's memory beside systemd-cgtop's %d", cgtopBytes)
+                .isCloseTo(cgtopBytes, org.assertj.core.data.Percentage.withPercentage(5));
 
         String killed = web.get("/cgroups/system.slice/" + OOM).body();
         Matcher failcnt = Pattern.compile("id=\"now-failcnt\">([0-9]+) times<").matcher(killed);
@@ -152,7 +163,10 @@ class CgroupPagesIT extends AppOnTestbed {
 
         assertThat(update.path("type").asString()).isEqualTo("cgroups");
         assertThat(update.path("rows").toString()).contains("/system.slice/" + BUSY);
-        assertThat(update.path("rows").size()).as("only what changed").isLessThan(all);
+        // an empty cgroup made by hand never changes: it is in the snapshot, never in an update
+        assertThat(snapshot.path("rows").toString()).contains("\"path\":\"/" + HAND_MADE + "\"");
+        assertThat(update.path("rows").toString()).as("only what changed").doesNotContain("\"path\":\"/" + HAND_MADE + "\"");
+        assertThat(update.path("rows").size()).isLessThanOrEqualTo(all);
         ws.sendText("{\"type\":\"subscribe\",\"topic\":\"cgroup\",\"arg\":\"/../../etc\"}", true).join();
         String error;
         do {
@@ -189,6 +203,14 @@ class CgroupPagesIT extends AppOnTestbed {
         assertThat(Files.readString(testbed.cgroupDir("pids").resolve(HAND_MADE + "/pids.max")).strip()).isEqualTo("10");
     }
 
+    /**
+     * A hierarchy as the container sees it: its cgroup namespace may root the unified tree below
+     * the testbed's own cgroup (nspawn's payload), so the host-side directory is not the same place.
+     */
+    private Path containerCgroup(String hierarchy) {
+        return testbed.root().resolve("sys/fs/cgroup/" + hierarchy);
+    }
+
     private static long usageUsec(Path cpuStat) throws IOException {
         for (String line : Files.readAllLines(cpuStat)) {
             if (line.startsWith("usage_usec ")) {
@@ -204,10 +226,5 @@ class CgroupPagesIT extends AppOnTestbed {
         Matcher cell = Pattern.compile("class=\"num " + cls + "\">([^<]*)<").matcher(row.group(1));
         assertThat(cell.find()).as("its %s cell", cls).isTrue();
         return cell.group(1).strip();
-    }
-
-
-    private String run(String... argv) {
-        return testbed.exec(T, argv).stdout().strip();
     }
 }
