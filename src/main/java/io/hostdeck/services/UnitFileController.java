@@ -79,6 +79,9 @@ class UnitFileController {
         values.put(ServiceSpec.DESCRIPTION, u.description());
         values.put(ServiceSpec.EXEC_START, u.execStart().isEmpty() ? "" : u.execStart().get(0));
         values.put(ServiceSpec.RESTART, u.restart());
+        // what the override must not change by accident: the form starts from the unit's own
+        values.put(ServiceSpec.TYPE, u.serviceType().isEmpty() ? "simple" : u.serviceType());
+        values.put(ServiceSpec.USER, u.user());
         values.put(ServiceSpec.WANTED_BY, "multi-user.target");
         return form(model, values, null, null, "edit");
     }

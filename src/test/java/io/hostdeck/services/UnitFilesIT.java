@@ -55,6 +55,7 @@ class UnitFilesIT extends AppOnTestbed {
         var web = logIn("admin");
         Map<String, String> form = form("hd-new", "/bin/sleep 1000");
         form.put("MemoryMax", "64M");
+        form.put("User", "nobody");
 
         var preview = web.postForm("/services/new", encode(web, form, "preview"));
         assertThat(preview.statusCode()).isEqualTo(200);
@@ -76,6 +77,8 @@ class UnitFilesIT extends AppOnTestbed {
                 .isEqualTo(String.valueOf(64L << 20));
         assertThat(web.get("/services/hd-new.service").body()).contains("Created hd-new.service and started it.");
 
+        // the edit form starts from what the unit has, so a blank field cannot change it by accident
+        assertThat(web.get("/services/hd-new.service/edit").body()).containsPattern("id=\"f-User\" value=\"nobody\"|value=\"nobody\"[^>]*id=\"f-User\"");
         var edit = form(null, "/bin/sleep 2000");
         var saved = web.postForm("/services/hd-new.service/edit", encode(web, edit, "save"));
         assertThat(saved.statusCode()).isEqualTo(302);
@@ -83,6 +86,7 @@ class UnitFilesIT extends AppOnTestbed {
                 .contains("ExecStart=\nExecStart=/bin/sleep 2000");
         ctl("restart", "hd-new.service");
         assertThat(ctl("show", "--property=ExecStart", "--value", "hd-new.service")).contains("argv[]=/bin/sleep 2000");
+        assertThat(ctl("show", "--property=User", "--value", "hd-new.service")).as("a blank User keeps the unit's").isEqualTo("nobody");
 
         var deleted = web.postForm("/services/hd-new.service/delete", "_csrf=" + web.pageToken("/services"));
         assertThat(deleted.statusCode()).isEqualTo(302);

@@ -31,7 +31,9 @@ public record UnitDetails(
         List<String> failedConditions,
         Instant nextElapse,
         Instant lastTrigger,
-        List<String> listen) {
+        List<String> listen,
+        String serviceType,
+        String user) {
 
     public String type() {
         return name.substring(name.lastIndexOf('.') + 1);

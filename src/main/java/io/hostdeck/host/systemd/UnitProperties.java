@@ -45,7 +45,7 @@ final class UnitProperties {
                         unsigned(type, "IOWeight")),
                 unsigned(type, "MemoryCurrent"), unsigned(type, "TasksCurrent"), unsigned(type, "CPUUsageNSec"),
                 deps, failedConditions(), timestamp(type, "NextElapseUSecRealtime"),
-                timestamp(type, "LastTriggerUSec"), listen());
+                timestamp(type, "LastTriggerUSec"), listen(), string(type, "Type"), string(type, "User"));
     }
 
     private List<String> execStart() {

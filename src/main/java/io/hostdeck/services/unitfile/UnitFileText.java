@@ -56,9 +56,9 @@ public final class UnitFileText {
      * [Install] from drop-ins since systemd PR #7158, 2017.)</li>
      * <li>After= gets no reset line: systemd.unit(5) says dependencies cannot be reset to an empty
      * list, an empty After= does nothing. The listed units are added to the unit's own.</li>
-     * <li>An empty User, MemoryMax or CPUQuota is written as an empty assignment, which resets it
-     * to systemd's default (root, no limit, no quota). An empty RestartSec is left out: systemd
-     * has no empty form for it, so the unit's own value stays.</li>
+     * <li>An empty User, RestartSec, MemoryMax or CPUQuota is left out, so the unit's own value
+     * stays: an empty assignment would reset it to systemd's default, and a field left blank in the
+     * form must never turn a service that runs as www-data into one that runs as root.</li>
      * </ul>
      */
     public static String override(ServiceSpec spec) {
@@ -71,13 +71,13 @@ public final class UnitFileText {
         }
         t.append("\n[Service]\n");
         line(t, "Type", spec.type());
-        line(t, "User", spec.user());
+        optional(t, "User", spec.user());
         line(t, "ExecStart", "");
         line(t, "ExecStart", String.join(" ", spec.execStart()));
         line(t, "Restart", spec.restart());
         optional(t, "RestartSec", spec.restartSec());
-        line(t, "MemoryMax", spec.memoryMax());
-        line(t, "CPUQuota", spec.cpuQuota());
+        optional(t, "MemoryMax", spec.memoryMax());
+        optional(t, "CPUQuota", spec.cpuQuota());
         t.append("\n[Install]\n");
         line(t, "WantedBy", "");
         line(t, "WantedBy", names(spec.wantedBy()));

@@ -94,7 +94,7 @@ class UnitFileTextTest {
     }
 
     @Test
-    void anOverrideResetsClearedSettingsToSystemdsDefaults() {
+    void anOverrideLeavesBlankSettingsAsTheUnitHasThem() {
         assertThat(UnitFileText.override(MINIMAL)).isEqualTo("""
                 # Edited by Hostdeck
                 [Unit]
@@ -102,12 +102,9 @@ class UnitFileTextTest {
 
                 [Service]
                 Type=simple
-                User=
                 ExecStart=
                 ExecStart=/usr/bin/sleep infinity
                 Restart=no
-                MemoryMax=
-                CPUQuota=
 
                 [Install]
                 WantedBy=
