@@ -23,8 +23,19 @@ public record CgroupRates(
         Double memoryPressure,
         Double ioPressure) {
 
-    /** The rates from {@code before} to {@code now}; {@code before} may be null (first sample). */
+    /**
+     * The rates from {@code before} to {@code now}; {@code before} may be null (first sample). The
+     * same sample twice means the reader found the cgroup idle: no CPU, no IO, the rest as it was.
+     */
     static CgroupRates between(CgroupSample before, CgroupSample now) {
+        if (before == now) {
+            return new CgroupRates(now.path(), zeroIfKnown(now.cpuUsageUsec()), now.memoryBytes(), now.memoryMax(),
+                    zeroIfKnown(now.ioReadBytes()), zeroIfKnown(now.ioWriteBytes()), now.tasks(), now.tasksMax(),
+                    zeroIfKnown(now.cpuThrottledUsec()), now.memoryFailcnt(), now.oomKills(),
+                    now.cpuPressure() == null ? null : now.cpuPressure().someAvg10(),
+                    now.memoryPressure() == null ? null : now.memoryPressure().someAvg10(),
+                    now.ioPressure() == null ? null : now.ioPressure().someAvg10());
+        }
         double seconds = before == null ? 0 : (now.readAtNanos() - before.readAtNanos()) / 1e9;
         boolean timed = seconds > 0;
         return new CgroupRates(now.path(),
@@ -38,6 +49,10 @@ public record CgroupRates(
                 now.cpuPressure() == null ? null : now.cpuPressure().someAvg10(),
                 now.memoryPressure() == null ? null : now.memoryPressure().someAvg10(),
                 now.ioPressure() == null ? null : now.ioPressure().someAvg10());
+    }
+
+    private static Double zeroIfKnown(Long counter) {
+        return counter == null ? null : 0.0;
     }
 
     /** µs of CPU per second of wall time, as percent: 1e6 µs/s is one core, 100 %. */

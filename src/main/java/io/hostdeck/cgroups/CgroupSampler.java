@@ -44,6 +44,10 @@ public class CgroupSampler implements SmartLifecycle {
     private volatile Map<String, CgroupRates> latest = Map.of();
     private volatile Map<String, History> histories = Map.of();
     private volatile PassCost lastPass = new PassCost(0, 0, 0, 0);
+    private final long[] recentCpu; // the CPU ns of the last minute's passes, a ring
+    private int recentNext;
+    private int recentSize;
+    private volatile double meanCpuNanos;
     private ScheduledExecutorService executor;
 
     /** What the last pass cost, for the diagnostics page and the benchmark. */
@@ -52,6 +56,7 @@ public class CgroupSampler implements SmartLifecycle {
 
     private static final class Tracked {
         CgroupSample last;
+        CgroupRates idle; // the rates of the last tick if the reader found the cgroup idle then
         final History history;
 
         Tracked(History history) {
@@ -69,6 +74,7 @@ public class CgroupSampler implements SmartLifecycle {
         this.maxCgroups = maxCgroups;
         this.finePoints = (int) (Duration.ofMinutes(15).toMillis() / interval.toMillis());
         this.ticksPerMinute = (int) Math.max(1, Duration.ofMinutes(1).toMillis() / interval.toMillis());
+        this.recentCpu = new long[ticksPerMinute];
     }
 
     public Duration interval() {
@@ -95,6 +101,14 @@ public class CgroupSampler implements SmartLifecycle {
         return lastPass;
     }
 
+    /**
+     * The mean CPU time of the passes in the last minute, in ns: a single pass varies, as each
+     * cgroup is read in full once a minute and otherwise only when it ran.
+     */
+    public double meanPassCpuNanos() {
+        return meanCpuNanos;
+    }
+
     /** Bytes the histories hold now, and at most. */
     public long historyBytes() {
         return histories.size() * History.bytes(finePoints, History.DAY_POINTS);
@@ -113,9 +127,10 @@ public class CgroupSampler implements SmartLifecycle {
         long wall = System.nanoTime();
         long cpu = threads.getCurrentThreadCpuTime();
         long allocated = allocatedBytes();
-        List<String> paths = reader.list();
+        List<String> paths = reader.beginPass();
         Map<String, CgroupRates> rates = new HashMap<>(paths.size() * 2);
         long now = System.currentTimeMillis();
+        boolean membership = false;
         for (String path : paths) {
             Tracked t = tracked.get(path);
             if (t == null) {
@@ -124,26 +139,47 @@ public class CgroupSampler implements SmartLifecycle {
                 }
                 t = new Tracked(new History(finePoints, History.DAY_POINTS, ticksPerMinute));
                 tracked.put(path, t);
+                membership = true;
             }
-            Optional<CgroupSample> sample = reader.read(path);
+            Optional<CgroupSample> sample = reader.poll(path);
             if (sample.isEmpty()) {
                 tracked.remove(path); // gone between listing and reading
+                membership = true;
                 continue;
             }
-            CgroupRates r = CgroupRates.between(t.last, sample.get());
+            CgroupRates r;
+            if (sample.get() == t.last) { // idle: the rates of an idle tick are the same every time
+                r = t.idle != null ? t.idle : (t.idle = CgroupRates.between(t.last, t.last));
+            } else {
+                r = CgroupRates.between(t.last, sample.get());
+                t.idle = null;
+            }
             t.last = sample.get();
             synchronized (t.history) {
                 t.history.add(now, r);
             }
             rates.put(path, r);
         }
-        tracked.keySet().retainAll(rates.keySet());
-        Map<String, History> hs = new HashMap<>(tracked.size() * 2);
-        tracked.forEach((p, t) -> hs.put(p, t.history));
-        histories = Collections.unmodifiableMap(hs);
+        if (tracked.size() != rates.size()) {
+            tracked.keySet().retainAll(rates.keySet());
+            membership = true;
+        }
+        if (membership) {
+            Map<String, History> hs = new HashMap<>(tracked.size() * 2);
+            tracked.forEach((p, t) -> hs.put(p, t.history));
+            histories = Collections.unmodifiableMap(hs);
+        }
         latest = Collections.unmodifiableMap(rates);
         lastPass = new PassCost(rates.size(), System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
                 allocatedBytes() - allocated);
+        recentCpu[recentNext] = lastPass.cpuNanos();
+        recentNext = (recentNext + 1) % recentCpu.length;
+        recentSize = Math.min(recentSize + 1, recentCpu.length);
+        long sum = 0;
+        for (int i = 0; i < recentSize; i++) {
+            sum += recentCpu[i];
+        }
+        meanCpuNanos = (double) sum / recentSize;
         for (Consumer<Map<String, CgroupRates>> l : listeners) {
             try {
                 l.accept(latest);

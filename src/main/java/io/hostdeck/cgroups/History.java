@@ -23,6 +23,7 @@ final class History {
     private final double[] minuteSum = new double[METRICS];
     private final int[] minuteCount = new int[METRICS];
     private int ticksThisMinute;
+    private final float[] row = new float[METRICS];
 
     History(int finePoints, int coarsePoints, int ticksPerMinute) {
         this.fine = new Ring(finePoints);
@@ -36,9 +37,13 @@ final class History {
     }
 
     void add(long epochMillis, CgroupRates r) {
-        float[] v = {
-                f(r.cpuPercent()), f(r.memoryBytes()), f(r.ioReadPerSec()), f(r.ioWritePerSec()), f(r.tasks()),
-                f(r.cpuPressure()) };
+        float[] v = row;
+        v[0] = f(r.cpuPercent());
+        v[1] = f(r.memoryBytes());
+        v[2] = f(r.ioReadPerSec());
+        v[3] = f(r.ioWritePerSec());
+        v[4] = f(r.tasks());
+        v[5] = f(r.cpuPressure());
         fine.add(epochMillis, v);
         for (int m = 0; m < METRICS; m++) {
             if (!Float.isNaN(v[m])) {
@@ -47,11 +52,10 @@ final class History {
             }
         }
         if (++ticksThisMinute >= ticksPerMinute) {
-            float[] avg = new float[METRICS];
             for (int m = 0; m < METRICS; m++) {
-                avg[m] = minuteCount[m] == 0 ? Float.NaN : (float) (minuteSum[m] / minuteCount[m]);
+                v[m] = minuteCount[m] == 0 ? Float.NaN : (float) (minuteSum[m] / minuteCount[m]);
             }
-            coarse.add(epochMillis, avg);
+            coarse.add(epochMillis, v);
             Arrays.fill(minuteSum, 0);
             Arrays.fill(minuteCount, 0);
             ticksThisMinute = 0;
@@ -67,23 +71,24 @@ final class History {
         return n == null ? Float.NaN : n.floatValue();
     }
 
-    /** Fixed-size columns of floats with their timestamps, overwritten oldest first. */
+    /**
+     * Fixed-size rows of floats with their timestamps, overwritten oldest first. A row's values sit
+     * side by side, so that adding one touches one cache line, not one per metric.
+     */
     private static final class Ring {
         private final long[] times;
-        private final float[][] values;
+        private final float[] values; // row-major: [point * METRICS + metric]
         private int next;
         private int size;
 
         Ring(int capacity) {
             times = new long[capacity];
-            values = new float[METRICS][capacity];
+            values = new float[capacity * METRICS];
         }
 
         void add(long epochMillis, float[] v) {
             times[next] = epochMillis;
-            for (int m = 0; m < METRICS; m++) {
-                values[m][next] = v[m];
-            }
+            System.arraycopy(v, 0, values, next * METRICS, METRICS);
             next = (next + 1) % times.length;
             size = Math.min(size + 1, times.length);
         }
@@ -95,7 +100,7 @@ final class History {
                 int at = (start + i) % times.length;
                 out[0][i] = times[at] / 1000.0;
                 for (int m = 0; m < METRICS; m++) {
-                    out[m + 1][i] = values[m][at];
+                    out[m + 1][i] = values[at * METRICS + m];
                 }
             }
             return out;

@@ -9,6 +9,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 import io.hostdeck.audit.AuditLog;
+import io.hostdeck.host.cgroupfs.CgroupReader;
 import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitAction;
@@ -34,11 +35,13 @@ public class ServiceActions {
     private final Systemd systemd;
     private final UnitFileStore unitFiles;
     private final AuditLog audit;
+    private final CgroupReader cgroups;
 
-    ServiceActions(Systemd systemd, UnitFileStore unitFiles, AuditLog audit) {
+    ServiceActions(Systemd systemd, UnitFileStore unitFiles, AuditLog audit, CgroupReader cgroups) {
         this.systemd = systemd;
         this.unitFiles = unitFiles;
         this.audit = audit;
+        this.cgroups = cgroups;
     }
 
     @PreAuthorize("hasRole('OPERATOR')")
@@ -95,6 +98,7 @@ public class ServiceActions {
         args.put("mode", runtime ? "runtime" : "persistent");
         audited("set-limits", unit, args, () -> {
             systemd.setProperties(unit, runtime, settings);
+            cgroups.limitsChangedOf(unit); // the cgroup pages show the new limits at the next tick
             return "done";
         }, r -> r);
     }

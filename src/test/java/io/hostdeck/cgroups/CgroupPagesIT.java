@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.hostdeck.host.cgroupfs.CgroupReader;
 import io.hostdeck.support.AppOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.support.WebSession;
@@ -111,7 +112,14 @@ class CgroupPagesIT extends AppOnTestbed {
         assertThat(ours).as("Hostdeck's memory beside systemd-cgtop's %d", cgtopBytes)
                 .isCloseTo(cgtopBytes, org.assertj.core.data.Percentage.withPercentage(5));
 
+        // failcnt and OOM kills are slow counters: read every SLOW_SECONDS, so they show within that
         String killed = web.get("/cgroups/system.slice/" + OOM).body();
+        long deadline = System.nanoTime() + (CgroupReader.SLOW_SECONDS + 3) * 1_000_000_000L;
+        while (!killed.matches("(?s).*id=\"now-failcnt\">[1-9][0-9]* times<.*id=\"now-oom\">[1-9][0-9]*<.*")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            killed = web.get("/cgroups/system.slice/" + OOM).body();
+        }
         Matcher failcnt = Pattern.compile("id=\"now-failcnt\">([0-9]+) times<").matcher(killed);
         assertThat(failcnt.find()).as("the limit hits in\n%s", killed).isTrue();
         long kernel = Long.parseLong(Files.readString(failcntFile).strip());

@@ -16,12 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,17 +38,30 @@ import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
  *
  * <p>What makes it cheap, measured on this kind of machine: opening and closing a cgroup file costs
  * 7-9 µs, re-reading an open one from offset 0 1.5-3 µs (the kernel regenerates a seq_file from
- * scratch on every read at offset 0). So each cgroup's files are found once, with one directory
- * listing per hierarchy, and kept open between reads, within a budget of file descriptors (past it,
- * files are opened for each read). Which files exist is learnt from those listings, never by
- * catching "no such file" on every read. A cgroup that is removed makes its open files fail with
- * ENODEV (also when systemd re-creates it under the same name, as on a restart): the files of that
- * hierarchy are then looked up afresh, and if the cgroup itself is gone the read is empty.
- * Hierarchies or controllers a cgroup lacked are looked for again every {@value #RECHECK_SECONDS} s;
- * cgroups not read for {@value #IDLE_SECONDS} s have their files closed. Limits (cpu.max, memory.max,
- * pids.max, their v1 peers) are settings, not counters: they are read with the first reading and
- * then every {@value #LIMITS_SECONDS} s (at once after {@link CgroupWriter} changes them), so a
- * change made elsewhere shows within that time.
+ * scratch on every read at offset 0), but every open file that has been read pins a 4 KiB buffer
+ * of kernel memory charged to Hostdeck's cgroup. And most cgroups on a host are idle in any given
+ * second. So {@link #poll} reads first a cgroup's CPU time only (one file, kept open); when it has
+ * not moved, nothing the cgroup does has changed either and the previous reading stands. Every
+ * cgroup is read in full every {@value #REFRESH_SECONDS} s all the same, for what can change
+ * without the cgroup running (reclaim, writeback), as cAdvisor does for idle containers; and its
+ * pressure every {@value #PRESSURE_SECONDS} s (the kernel's own update period) while any of it is
+ * above zero, so that tasks stuck waiting on IO or memory show although they use no CPU. A
+ * cgroup that runs has its memory, IO and tasks read on every poll, its throttling only when it has
+ * a CPU quota, its pressure every {@value #PRESSURE_SECONDS} s, and these files are kept open while
+ * it keeps running; the slow counters (memory.stat, swap, failcnt, OOM) are read every
+ * {@value #SLOW_SECONDS} s and never kept open. Each cgroup keeps these schedules at its own random
+ * phase, so that cgroups found together are not all read in full in the same tick. Each cgroup's files are found once, with one directory listing per hierarchy; which files
+ * exist is learnt from those listings, never by catching "no such file" on every read. A cgroup
+ * that is removed makes its open files fail with ENODEV (also when systemd re-creates it under the
+ * same name, as on a restart): the files of that hierarchy are then looked up afresh, and if the
+ * cgroup itself is gone the read is empty. Hierarchies or controllers a cgroup lacked are looked
+ * for again every {@value #RECHECK_SECONDS} s; cgroups not read for {@value #IDLE_SECONDS} s are
+ * forgotten. Limits (cpu.max, memory.max, pids.max, their v1 peers) are settings, not counters:
+ * they are read with the first reading and then every {@value #LIMITS_SECONDS} s (at once after
+ * {@link CgroupWriter} changes them), so a change made elsewhere shows within that time.
+ *
+ * <p>{@link #list} walks the tree only when the root's {@code nr_descendants} (cgroup2) changed,
+ * when a read found a cgroup gone, or every {@value #WALK_SECONDS} s; otherwise the last walk stands.
  *
  * <p>Paths are cgroup paths as systemd names them ("/", "/system.slice/foo.service"); anything that
  * could lead outside the cgroup tree is refused.
@@ -58,10 +73,27 @@ public class CgroupReader implements AutoCloseable {
     static final int IDLE_SECONDS = 180; // longer than the longest sampling interval (60 s)
     private static final long RECHECK_NANOS = RECHECK_SECONDS * 1_000_000_000L;
     private static final long IDLE_NANOS = IDLE_SECONDS * 1_000_000_000L;
-    static final int LIMITS_SECONDS = 5;
-    private static final long LIMITS_NANOS = LIMITS_SECONDS * 1_000_000_000L;
+    /**
+     * How often every cgroup is read in full, limits included, whether it runs or not: cAdvisor's
+     * longest housekeeping interval, to which it backs off for containers whose figures do not change.
+     */
+    public static final int REFRESH_SECONDS = 60;
+    private static final long REFRESH_NANOS = REFRESH_SECONDS * 1_000_000_000L;
+    static final int LIMITS_SECONDS = REFRESH_SECONDS;
+    /** How often the slow counters (memory.stat, swap, failcnt, OOM) of a running cgroup are read. */
+    public static final int SLOW_SECONDS = 5;
+    private static final long SLOW_NANOS = SLOW_SECONDS * 1_000_000_000L;
+    /** The kernel updates the pressure averages every 2 s (PSI_FREQ); reading them more often shows nothing new. */
+    static final int PRESSURE_SECONDS = 2;
+    private static final long PRESSURE_NANOS = PRESSURE_SECONDS * 1_000_000_000L;
+    static final int WALK_SECONDS = 60;
+    private static final long WALK_NANOS = WALK_SECONDS * 1_000_000_000L;
+    /** Polls in a row without CPU use after which a cgroup's per-tick files are closed. */
+    static final int COOL_POLLS = 5;
     /** Where the limits are in the scratch values: cpu quota, period, weight, shares, memory max, high, tasks max. */
     private static final int[] LIMIT_SLOTS = { 6, 7, 8, 9, 11, 12, 22 };
+    /** Where the slow counters are: anon, file, swap, failcnt, oom events, oom kills. */
+    private static final int[] SLOW_SLOTS = { 13, 14, 15, 16, 17, 18 };
 
     /** Per thread: the read buffer and the parsers' scratch arrays, reused for every file. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -75,6 +107,13 @@ public class CgroupReader implements AutoCloseable {
     private volatile Layout layout;
     private volatile long nextSweep;
     private volatile boolean closed;
+    /** The last walk of the tree, and the root's nr_descendants just before it (-1: unknown). */
+    private volatile List<String> walked;
+    private volatile long walkedDescendants = -1;
+    private volatile long walkDueAt;
+    private volatile boolean treeChanged;
+    /** Counts beginPass() calls: a pass polls parents before children. */
+    private volatile long pass;
 
     @Autowired
     public CgroupReader(HostProperties host) {
@@ -98,12 +137,48 @@ public class CgroupReader implements AutoCloseable {
      * Cgroups that vanish during the walk are left out.
      */
     public List<String> list() {
+        return list(false);
+    }
+
+    /**
+     * Starts a sampler's pass: the cgroups to {@link #poll}, parents first, as {@link #list()}
+     * gives them, but the tree is walked again only when the root's count of live descendants
+     * changed (cgroup2), a listed cgroup was found gone, or every {@value #WALK_SECONDS} s. So a
+     * cgroup made in the same tick as another is removed shows one tick later, once the removed
+     * one has been polled. Only one thread may make passes.
+     */
+    public List<String> beginPass() {
+        return list(true);
+    }
+
+    private List<String> list(boolean pass) {
         Layout l = layout();
         if (l.mode() == CgroupMode.NONE) {
             return List.of();
         }
         sweepIfDue();
         Scratch scratch = SCRATCH.get();
+        long now = System.nanoTime();
+        Entry root = entry("/");
+        long descendants = root == null ? -1 : root.descendants(scratch);
+        List<String> last = walked;
+        if (pass) {
+            this.pass++;
+            if (last != null && descendants >= 0 && descendants == walkedDescendants && !treeChanged
+                    && now - walkDueAt < 0) {
+                return last;
+            }
+        }
+        treeChanged = false;
+        List<String> paths = walk(l, scratch);
+        walked = Collections.unmodifiableList(paths);
+        walkedDescendants = descendants;
+        walkDueAt = now + WALK_NANOS;
+        return walked;
+    }
+
+    /** Lists the tree; a known leaf (cgroup2 says it has no descendants) is not listed again. */
+    private List<String> walk(Layout l, Scratch scratch) {
         List<String> paths = new ArrayList<>();
         ArrayDeque<String> pending = new ArrayDeque<>();
         pending.push("/");
@@ -143,42 +218,72 @@ public class CgroupReader implements AutoCloseable {
      * @throws IllegalArgumentException when {@code path} is not a plain cgroup path
      */
     public Optional<CgroupSample> read(String path) {
+        return sample(path, false);
+    }
+
+    /**
+     * A reading for a sampler that asks every tick: when the cgroup's CPU time has not moved since
+     * the last reading, that reading itself (the same instance: nothing has changed), re-read in full
+     * every {@value #REFRESH_SECONDS} s all the same; the slow counters every {@value #SLOW_SECONDS} s.
+     * Empty when the cgroup is gone.
+     *
+     * @throws IllegalArgumentException when {@code path} is not a plain cgroup path
+     */
+    public Optional<CgroupSample> poll(String path) {
+        return sample(path, true);
+    }
+
+    private Optional<CgroupSample> sample(String path, boolean poll) {
         checkPath(path);
-        Layout l = layout();
-        if (l.mode() == CgroupMode.NONE || closed) {
+        if (layout().mode() == CgroupMode.NONE || closed) {
             return Optional.empty();
         }
         sweepIfDue();
         while (true) {
-            Entry entry = entries.get(path);
+            Entry entry = entry(path);
             if (entry == null) {
-                entry = new Entry(l, path);
-                if (!entry.probeAll()) {
-                    entry.close();
-                    return Optional.empty();
+                List<String> last = walked;
+                if (last != null && last.contains(path)) {
+                    treeChanged = true; // listed, and gone since: the next list() walks the tree
                 }
-                Entry raced = entries.putIfAbsent(path, entry);
-                if (raced != null) {
-                    entry.close();
-                    entry = raced;
-                }
+                return Optional.empty();
             }
             CgroupSample sample;
             synchronized (entry) {
                 if (entry.retired) {
                     continue; // closed by the idle sweep meanwhile: start afresh
                 }
-                sample = entry.sample(SCRATCH.get());
+                sample = entry.sample(SCRATCH.get(), poll);
                 if (sample == null) {
                     entry.close();
                 }
             }
             if (sample == null) {
                 entries.remove(path, entry);
+                treeChanged = true; // the next list() walks the tree
                 return Optional.empty();
             }
             return Optional.of(sample);
         }
+    }
+
+    /** The entry of an existing cgroup, found and probed on first use; null when there is no such cgroup. */
+    private Entry entry(String path) {
+        Entry entry = entries.get(path);
+        if (entry != null) {
+            return entry;
+        }
+        entry = new Entry(layout(), path);
+        if (!entry.probeAll()) {
+            entry.close();
+            return null;
+        }
+        Entry raced = entries.putIfAbsent(path, entry);
+        if (raced != null) {
+            entry.close();
+            return raced;
+        }
+        return entry;
     }
 
     /**
@@ -190,6 +295,19 @@ public class CgroupReader implements AutoCloseable {
         if (entry != null) {
             entry.limitsChanged();
         }
+    }
+
+    /**
+     * The same for every cgroup named {@code name} (its last path segment), e.g. a unit's after
+     * systemd was asked to change the unit's limits.
+     */
+    public void limitsChangedOf(String name) {
+        String suffix = "/" + name;
+        entries.forEach((path, entry) -> {
+            if (path.endsWith(suffix)) {
+                entry.limitsChanged();
+            }
+        });
     }
 
     /** Closes every file kept open; later reads find nothing. */
@@ -242,6 +360,11 @@ public class CgroupReader implements AutoCloseable {
         return l;
     }
 
+    private static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash == 0 ? "/" : path.substring(0, slash);
+    }
+
     /** Whether dir/name is a child cgroup; names found to be files are remembered. */
     private boolean isCgroup(String dir, String name) {
         File child = new File(dir, name);
@@ -289,9 +412,26 @@ public class CgroupReader implements AutoCloseable {
         private final RandomAccessFile[] open;    // by knob: kept open, or null
         private final boolean[] lacking;          // by tree: something wanted was not there
         private final String primaryDir;
+        private final boolean root;
         private long recheckAt;
-        private long limitsDueAt;
+        private final long phase = ThreadLocalRandom.current().nextLong(REFRESH_NANOS);
+        private boolean limitsTold;
+        private long slowDueAt;
+        private long refreshDueAt;
+        private long pressureDueAt;
         private final long[] limits = new long[LIMIT_SLOTS.length];
+        private final long[] slow = new long[SLOW_SLOTS.length];
+        private final long[] throttling = new long[3];
+        private Pressure cpuPressure;
+        private Pressure memoryPressure;
+        private Pressure ioPressure;
+        private CgroupSample last;
+        /** Polls in a row in which the CPU time did not move. */
+        private int stillPolls;
+        /** The parent's entry (null for "/"), looked up again when it was replaced. */
+        private Entry parent;
+        /** The pass in which this cgroup was last found not to have run, or -1. */
+        private long stillInPass = -1;
         private boolean retired;
         private volatile long lastRead = System.nanoTime();
 
@@ -304,9 +444,11 @@ public class CgroupReader implements AutoCloseable {
                 dirs[t] = l.trees()[t] + suffix;
             }
             this.primaryDir = l.primary() + suffix;
+            this.root = path.length() == 1;
             this.files = new String[Knob.COUNT];
             this.open = new RandomAccessFile[Knob.COUNT];
             this.lacking = new boolean[dirs.length];
+            this.parent = root ? null : entries.get(parentOf(path));
         }
 
         /** Finds the files of every hierarchy; false when the cgroup does not exist. */
@@ -339,8 +481,7 @@ public class CgroupReader implements AutoCloseable {
                 }
                 boolean unneeded = k == Knob.CPUACCT_STAT && files[Knob.CPUACCT_USER.ordinal()] != null;
                 if (names != null && contains(names, k.file) && !unneeded) {
-                    files[k.ordinal()] = dirs[t] + "/" + k.file;
-                    keepOpen(k);
+                    files[k.ordinal()] = dirs[t] + "/" + k.file; // opened on first read
                 } else if (names == null || l.followsControllers(t)) {
                     lacking[t] = true;
                 }
@@ -360,8 +501,13 @@ public class CgroupReader implements AutoCloseable {
         }
 
         private void drop(Knob k) {
+            files[k.ordinal()] = null;
+            shut(k);
+        }
+
+        /** Closes knob k's file if it is open; it is still known, and opened again when wanted. */
+        private void shut(Knob k) {
             int i = k.ordinal();
-            files[i] = null;
             RandomAccessFile f = open[i];
             if (f != null) {
                 open[i] = null;
@@ -379,16 +525,40 @@ public class CgroupReader implements AutoCloseable {
          * unknown, also when the file failed: the caller lists the directory instead.
          */
         synchronized long descendants(Scratch s) {
-            RandomAccessFile f = open[Knob.CGROUP_STAT.ordinal()];
-            if (retired || f == null || Thread.currentThread().isInterrupted()) {
+            if (retired) {
                 return -1;
             }
-            try {
-                int n = s.readFrom(f);
-                CgroupParsers.keyed(s.buf, n, Scratch.CGROUP_STAT_KEYS, s.keyed);
-                return s.keyed[0] == NONE ? -1 : s.keyed[0];
-            } catch (IOException e) {
+            s.stale = false;
+            s.gone = false;
+            int n = load(Knob.CGROUP_STAT, s);
+            if (n < 0) {
                 return -1;
+            }
+            CgroupParsers.keyed(s.buf, n, Scratch.CGROUP_STAT_KEYS, s.keyed);
+            return s.keyed[0] == NONE ? -1 : s.keyed[0];
+        }
+
+        /**
+         * Whether knob k's file stays open between reads: the file that tells whether the cgroup
+         * ran, the root's cgroup.stat (both read every tick), and the other per-tick files of a
+         * cgroup that runs.
+         */
+        private boolean keep(Knob k) {
+            if (k == l.probe()) {
+                return true;
+            }
+            if (k == Knob.CGROUP_STAT) {
+                return root;
+            }
+            return k.everyTick && stillPolls < COOL_POLLS;
+        }
+
+        /** Closes the per-tick files of a cgroup that has stopped running. */
+        private void cool() {
+            for (Knob k : Knob.values()) {
+                if (open[k.ordinal()] != null && !keep(k)) {
+                    shut(k);
+                }
             }
         }
 
@@ -413,8 +583,11 @@ public class CgroupReader implements AutoCloseable {
                 }
                 try {
                     // a FileChannel closes itself when its thread is interrupted: not these shared ones
-                    boolean keep = open[i] != null && !Thread.currentThread().isInterrupted();
-                    return keep ? s.readFrom(open[i]) : s.readOnce(files[i]);
+                    boolean interrupted = Thread.currentThread().isInterrupted();
+                    if (open[i] == null && !interrupted && keep(k)) {
+                        keepOpen(k);
+                    }
+                    return open[i] != null && !interrupted ? s.readFrom(open[i]) : s.readOnce(files[i]);
                 } catch (IOException e) {
                     s.stale = true;
                     if (!new File(primaryDir).isDirectory()) {
@@ -427,8 +600,11 @@ public class CgroupReader implements AutoCloseable {
             return -1;
         }
 
-        /** The reading, or null when the cgroup turned out to be gone. */
-        CgroupSample sample(Scratch s) {
+        /**
+         * The reading, or null when the cgroup turned out to be gone. Polled: the previous reading
+         * when the CPU time has not moved and nothing is due (see the class comment).
+         */
+        CgroupSample sample(Scratch s, boolean poll) {
             long now = System.nanoTime();
             lastRead = now;
             if (now - recheckAt >= 0) {
@@ -442,55 +618,178 @@ public class CgroupReader implements AutoCloseable {
             s.stale = false;
             s.gone = false;
             long[] v = s.values;
-            boolean freshLimits = now - limitsDueAt >= 0;
             long at = System.nanoTime();
-            if (l.mode() == CgroupMode.V2) {
-                v2(s, v);
-                if (freshLimits) {
-                    v2Limits(s, v);
+            boolean v2 = l.mode() == CgroupMode.V2;
+            boolean refreshDue = last == null || now - refreshDueAt >= 0;
+            boolean limitsDue = refreshDue || limitsTold;
+            long thisPass = pass;
+            if (poll && !limitsDue && parent != null && !parent.retired && parent.stillInPass == thisPass) {
+                // CPU time counts the whole subtree: the parent did not run this pass, so neither did this
+                stillInPass = thisPass;
+                stillPolls++;
+                if (stillPolls == COOL_POLLS) {
+                    cool();
                 }
+                return stillOrPressure(s, now, at);
+            }
+            cpu(s, v);
+            if (s.gone) {
+                return null;
+            }
+            Long lastUsage = last == null ? null : last.cpuUsageUsec();
+            boolean still = lastUsage != null && v[0] == lastUsage;
+            stillInPass = still ? thisPass : -1;
+            boolean full = !poll || limitsDue || s.stale;
+            if (still) {
+                stillPolls++;
+                if (stillPolls == COOL_POLLS) {
+                    cool();
+                }
+            } else {
+                stillPolls = 0;
+            }
+            if (still && !full) {
+                return stillOrPressure(s, now, at);
+            }
+            // memory, IO, tasks
+            if (v2) {
+                v2(s, v);
             } else {
                 v1(s, v, l.mode() == CgroupMode.HYBRID);
-                if (freshLimits) {
-                    v1Limits(s, v);
+                // throttling (v1 cpu.stat) moves only under a quota; cgroup2's is in the CPU file already
+                if (full || limits[0] != NONE) {
+                    keyed(Knob.CFS_STAT, s, Scratch.CFS_STAT_KEYS, v, 3); // nr_periods, nr_throttled, throttled_time (ns)
+                    if (v[5] != NONE) {
+                        v[5] /= 1000;
+                    }
+                    System.arraycopy(v, 3, throttling, 0, 3);
+                } else {
+                    System.arraycopy(throttling, 0, v, 3, 3);
                 }
             }
-            if (freshLimits) {
-                for (int i = 0; i < LIMIT_SLOTS.length; i++) {
-                    limits[i] = v[LIMIT_SLOTS[i]];
+            if (full || now - pressureDueAt >= 0) {
+                readPressure(s, now);
+            }
+            s.cpuPressure = cpuPressure;
+            s.memoryPressure = memoryPressure;
+            s.ioPressure = ioPressure;
+            if (full || now - slowDueAt >= 0) {
+                if (v2) {
+                    v2Slow(s, v);
+                } else {
+                    v1Slow(s, v);
                 }
-                limitsDueAt = now + LIMITS_NANOS;
+                copy(v, SLOW_SLOTS, slow);
+                slowDueAt = next(now, SLOW_NANOS);
             } else {
-                for (int i = 0; i < LIMIT_SLOTS.length; i++) {
-                    v[LIMIT_SLOTS[i]] = limits[i];
+                restore(slow, SLOW_SLOTS, v);
+            }
+            if (limitsDue) {
+                if (v2) {
+                    v2Limits(s, v);
+                } else {
+                    v1Limits(s, v);
+                }
+                copy(v, LIMIT_SLOTS, limits);
+                limitsTold = false;
+            } else {
+                restore(limits, LIMIT_SLOTS, v);
+            }
+            if (refreshDue) {
+                refreshDueAt = next(now, REFRESH_NANOS);
+                if (parent != null && parent.retired) {
+                    parent = entries.get(parentOf(path));
                 }
             }
             if (s.gone) {
                 return null;
             }
             if (s.stale) {
-                limitsDueAt = now; // the cgroup may have been re-created: its limits too
+                limitsTold = true; // the cgroup may have been re-created: read it all again next time
             }
-            return s.sample(path, at);
+            last = s.sample(path, at);
+            return last;
+        }
+
+        private static void copy(long[] v, int[] slots, long[] to) {
+            for (int i = 0; i < slots.length; i++) {
+                to[i] = v[slots[i]];
+            }
+        }
+
+        private static void restore(long[] from, int[] slots, long[] v) {
+            for (int i = 0; i < slots.length; i++) {
+                v[slots[i]] = from[i];
+            }
+        }
+
+        /**
+         * The reading of a cgroup that has not run: the last one, or, when its pressure was above
+         * zero and is due, the last one with the pressure read anew (null when the cgroup is gone).
+         */
+        private CgroupSample stillOrPressure(Scratch s, long now, long at) {
+            if (pressureAboveZero() && now - pressureDueAt >= 0) {
+                s.stale = false;
+                s.gone = false;
+                readPressure(s, now);
+                if (s.gone) {
+                    return null;
+                }
+                last = last.withPressure(at, cpuPressure, memoryPressure, ioPressure);
+            }
+            return last;
+        }
+
+        /** The next time after {@code now} in this cgroup's phase of {@code period}. */
+        private long next(long now, long period) {
+            return now + period - Math.floorMod(now - phase, period);
+        }
+
+        private void readPressure(Scratch s, long now) {
+            boolean cgroup2 = l.mode() != CgroupMode.V1;
+            cpuPressure = cgroup2 ? pressure(Knob.CPU_PRESSURE, s) : null;
+            memoryPressure = cgroup2 ? pressure(Knob.MEMORY_PRESSURE, s) : null;
+            ioPressure = cgroup2 ? pressure(Knob.IO_PRESSURE, s) : null;
+            pressureDueAt = next(now, PRESSURE_NANOS);
+        }
+
+        private boolean pressureAboveZero() {
+            return aboveZero(cpuPressure) || aboveZero(memoryPressure) || aboveZero(ioPressure);
+        }
+
+        private static boolean aboveZero(Pressure p) {
+            return p != null && (p.someAvg10() > 0 || (p.fullAvg10() != null && p.fullAvg10() > 0));
+        }
+
+        /** The CPU time into v[0] (cgroup2: also user and system time and the throttling figures, v[1..5]). */
+        private void cpu(Scratch s, long[] v) {
+            if (l.probe() == Knob.CPU_STAT) {
+                // v2, and hybrid: v1 keeps no per-unit cpuacct where cpu and cpuacct are mounted apart
+                keyed(Knob.CPU_STAT, s, Scratch.CPU_STAT_KEYS, v, 0); // usage, user, system, periods, throttled, throttled_usec
+            } else {
+                long usage = number(Knob.CPUACCT_USAGE, s);      // ns
+                v[0] = usage == NONE ? NONE : usage / 1000;
+            }
         }
 
         /** Makes the next reading take the limits from the files again. */
         synchronized void limitsChanged() {
-            limitsDueAt = System.nanoTime();
+            limitsTold = true;
         }
 
+        /** The per-tick counters besides CPU time. */
         private void v2(Scratch s, long[] v) {
-            keyed(Knob.CPU_STAT, s, Scratch.CPU_STAT_KEYS, v, 0); // usage, user, system, periods, throttled, throttled_usec
             v[10] = number(Knob.MEMORY_CURRENT, s);
+            io(Knob.IO_STAT, s, v, 19);
+            v[21] = number(Knob.PIDS_CURRENT, s);
+        }
+
+        /** The slow counters: memory breakdown, swap, OOM. */
+        private void v2Slow(Scratch s, long[] v) {
             keyed(Knob.MEMORY_STAT, s, Scratch.V2_MEMORY_STAT_KEYS, v, 13); // anon, file
             v[15] = number(Knob.MEMORY_SWAP, s);
             v[16] = NONE;                                         // failcnt: v1 only
             keyed(Knob.MEMORY_EVENTS, s, Scratch.MEMORY_EVENTS_KEYS, v, 17); // oom, oom_kill
-            io(Knob.IO_STAT, s, v, 19);
-            v[21] = number(Knob.PIDS_CURRENT, s);
-            s.cpuPressure = pressure(Knob.CPU_PRESSURE, s);
-            s.memoryPressure = pressure(Knob.MEMORY_PRESSURE, s);
-            s.ioPressure = pressure(Knob.IO_PRESSURE, s);
         }
 
         private void v2Limits(Scratch s, long[] v) {
@@ -502,29 +801,24 @@ public class CgroupReader implements AutoCloseable {
             v[22] = limit(Knob.PIDS_MAX, s);
         }
 
+        /** The per-tick counters besides CPU time and throttling. */
         private void v1(Scratch s, long[] v, boolean hybrid) {
-            if (hybrid) {
-                // v1 keeps no per-unit cpuacct where cpu and cpuacct are mounted apart; cgroup2 has cpu.stat everywhere
-                keyed(Knob.CPU_STAT, s, Scratch.CPU_STAT_KEYS, v, 0);
-            } else {
-                cpuacct(s, v);
-            }
-            keyed(Knob.CFS_STAT, s, Scratch.CFS_STAT_KEYS, v, 3);   // nr_periods, nr_throttled, throttled_time (ns)
-            if (v[5] != NONE) {
-                v[5] /= 1000;
+            if (!hybrid) {
+                cpuacctSplit(s, v);
             }
             v[10] = number(Knob.MEMORY_USAGE, s);
+            io(Knob.BLKIO_BYTES, s, v, 19);
+            v[21] = number(Knob.PIDS_CURRENT, s);
+        }
+
+        /** The slow counters: memory breakdown, swap, failcnt, OOM kills. */
+        private void v1Slow(Scratch s, long[] v) {
             keyed(Knob.V1_MEMORY_STAT, s, Scratch.V1_MEMORY_STAT_KEYS, v, 13); // total_rss, total_cache
             long memsw = number(Knob.MEMSW_USAGE, s);
             v[15] = memsw == NONE || v[10] == NONE ? NONE : Math.max(0, memsw - v[10]);
             v[16] = number(Knob.MEMORY_FAILCNT, s);
             v[17] = NONE;                                         // oom events: v1 has only the under_oom state
             keyed(Knob.OOM_CONTROL, s, Scratch.OOM_CONTROL_KEYS, v, 18); // oom_kill (kernel >= 4.13)
-            io(Knob.BLKIO_BYTES, s, v, 19);
-            v[21] = number(Knob.PIDS_CURRENT, s);
-            s.cpuPressure = hybrid ? pressure(Knob.CPU_PRESSURE, s) : null;
-            s.memoryPressure = hybrid ? pressure(Knob.MEMORY_PRESSURE, s) : null;
-            s.ioPressure = hybrid ? pressure(Knob.IO_PRESSURE, s) : null;
         }
 
         private void v1Limits(Scratch s, long[] v) {
@@ -537,10 +831,8 @@ public class CgroupReader implements AutoCloseable {
             v[22] = limit(Knob.PIDS_MAX, s);
         }
 
-        /** v1 CPU time: cpuacct.usage (ns), user/system from usage_user/usage_sys (ns) or cpuacct.stat (USER_HZ ticks). */
-        private void cpuacct(Scratch s, long[] v) {
-            long usage = number(Knob.CPUACCT_USAGE, s);
-            v[0] = usage == NONE ? NONE : usage / 1000;
+        /** v1 CPU time split: usage_user/usage_sys (ns) or cpuacct.stat (USER_HZ ticks). */
+        private void cpuacctSplit(Scratch s, long[] v) {
             long user = number(Knob.CPUACCT_USER, s);
             long system = number(Knob.CPUACCT_SYS, s);
             if (user != NONE && system != NONE) {
@@ -702,20 +994,22 @@ public class CgroupReader implements AutoCloseable {
     /** The files Hostdeck reads, by name; which hierarchy holds each depends on the layout. */
     enum Knob {
         // cgroup2: v2, and the unified tree of hybrid mode (cpu.stat and pressure need no controller there)
-        CGROUP_STAT("cgroup.stat"), CPU_STAT("cpu.stat"), CPU_PRESSURE("cpu.pressure"), MEMORY_PRESSURE("memory.pressure"), IO_PRESSURE("io.pressure"),
-        CPU_MAX("cpu.max"), CPU_WEIGHT("cpu.weight"), MEMORY_CURRENT("memory.current"), MEMORY_MAX("memory.max"),
-        MEMORY_HIGH("memory.high"), MEMORY_EVENTS("memory.events"), MEMORY_STAT("memory.stat"),
-        MEMORY_SWAP("memory.swap.current"), IO_STAT("io.stat"),
+        CGROUP_STAT("cgroup.stat", false), CPU_STAT("cpu.stat", true), CPU_PRESSURE("cpu.pressure", true),
+        MEMORY_PRESSURE("memory.pressure", true), IO_PRESSURE("io.pressure", true),
+        CPU_MAX("cpu.max", false), CPU_WEIGHT("cpu.weight", false), MEMORY_CURRENT("memory.current", true),
+        MEMORY_MAX("memory.max", false), MEMORY_HIGH("memory.high", false), MEMORY_EVENTS("memory.events", false),
+        MEMORY_STAT("memory.stat", false), MEMORY_SWAP("memory.swap.current", false), IO_STAT("io.stat", true),
         // both: the pids controller's files have the same names in v1 and v2
-        PIDS_CURRENT("pids.current"), PIDS_MAX("pids.max"),
+        PIDS_CURRENT("pids.current", true), PIDS_MAX("pids.max", false),
         // v1 controllers
-        MEMORY_USAGE("memory.usage_in_bytes"), MEMORY_LIMIT("memory.limit_in_bytes"), V1_MEMORY_STAT("memory.stat"),
-        MEMORY_FAILCNT("memory.failcnt"), OOM_CONTROL("memory.oom_control"), MEMSW_USAGE("memory.memsw.usage_in_bytes"),
-        CFS_STAT("cpu.stat"), CFS_QUOTA("cpu.cfs_quota_us"), CFS_PERIOD("cpu.cfs_period_us"), CPU_SHARES("cpu.shares"),
-        BLKIO_BYTES("blkio.throttle.io_service_bytes_recursive"),
+        MEMORY_USAGE("memory.usage_in_bytes", true), MEMORY_LIMIT("memory.limit_in_bytes", false),
+        V1_MEMORY_STAT("memory.stat", false), MEMORY_FAILCNT("memory.failcnt", false),
+        OOM_CONTROL("memory.oom_control", false), MEMSW_USAGE("memory.memsw.usage_in_bytes", false),
+        CFS_STAT("cpu.stat", true), CFS_QUOTA("cpu.cfs_quota_us", false), CFS_PERIOD("cpu.cfs_period_us", false),
+        CPU_SHARES("cpu.shares", false), BLKIO_BYTES("blkio.throttle.io_service_bytes_recursive", true),
         // v1 cpuacct, legacy mode only; cpuacct.stat only where usage_user/usage_sys are missing (before 4.7)
-        CPUACCT_USAGE("cpuacct.usage"), CPUACCT_USER("cpuacct.usage_user"), CPUACCT_SYS("cpuacct.usage_sys"),
-        CPUACCT_STAT("cpuacct.stat");
+        CPUACCT_USAGE("cpuacct.usage", true), CPUACCT_USER("cpuacct.usage_user", true),
+        CPUACCT_SYS("cpuacct.usage_sys", true), CPUACCT_STAT("cpuacct.stat", true);
 
         static final int COUNT = values().length;
         static final Knob[] V2 = { CGROUP_STAT, CPU_STAT, CPU_MAX, CPU_WEIGHT, MEMORY_CURRENT, MEMORY_MAX, MEMORY_HIGH,
@@ -723,9 +1017,12 @@ public class CgroupReader implements AutoCloseable {
             MEMORY_PRESSURE, IO_PRESSURE };
 
         final String file;
+        /** Read on every tick while the cgroup runs (kept open then); otherwise read every few seconds. */
+        final boolean everyTick;
 
-        Knob(String file) {
+        Knob(String file, boolean everyTick) {
             this.file = file;
+            this.everyTick = everyTick;
         }
     }
 
@@ -806,6 +1103,11 @@ public class CgroupReader implements AutoCloseable {
 
         Knob[] knobs(int tree) {
             return knobsByTree[tree];
+        }
+
+        /** The file read first on every poll: the CPU time, which tells whether the cgroup ran. */
+        Knob probe() {
+            return mode == CgroupMode.V1 ? Knob.CPUACCT_USAGE : Knob.CPU_STAT;
         }
 
         int treeOf(Knob k) {

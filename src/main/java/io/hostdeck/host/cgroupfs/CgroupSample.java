@@ -65,6 +65,14 @@ public record CgroupSample(
         Pressure memoryPressure,
         Pressure ioPressure) {
 
+    /** The same counters with pressure read anew at {@code atNanos}. */
+    public CgroupSample withPressure(long atNanos, Pressure cpu, Pressure memory, Pressure io) {
+        return new CgroupSample(path, atNanos, cpuUsageUsec, cpuUserUsec, cpuSystemUsec, cpuPeriods, cpuThrottled,
+                cpuThrottledUsec, cpuQuotaUsec, cpuPeriodUsec, cpuWeight, cpuShares, memoryBytes, memoryMax, memoryHigh,
+                memoryAnon, memoryFile, swapBytes, memoryFailcnt, oomEvents, oomKills, ioReadBytes, ioWriteBytes, tasks,
+                tasksMax, cpu, memory, io);
+    }
+
     /**
      * A pressure file's figures. {@code full} is null where the kernel gives only "some" (cpu.pressure
      * before 5.13).

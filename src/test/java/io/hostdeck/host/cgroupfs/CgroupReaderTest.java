@@ -134,6 +134,128 @@ class CgroupReaderTest {
         assertThat(reader.read("/hd.slice/busy.service").orElseThrow().memoryMax()).isEqualTo(1048576);
     }
 
+    @Test
+    void aPollOfACgroupWhoseCpuTimeDidNotMoveIsThePreviousReadingAndOneThatMovedIsReadAfresh() throws IOException {
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service");
+        noPressure(busy); // pressure above zero is read again every 2 s, idle or not
+        CgroupSample first = reader.poll("/hd.slice/busy.service").orElseThrow();
+
+        Files.writeString(busy.resolve("memory.current"), "4096\n");
+        assertThat(reader.poll("/hd.slice/busy.service")).as("idle: not re-read").containsSame(first);
+        assertThat(reader.read("/hd.slice/busy.service").orElseThrow().memoryBytes())
+                .as("read() always reads").isEqualTo(4096);
+
+        Files.writeString(busy.resolve("memory.current"), "8192\n");
+        Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
+        CgroupSample moved = reader.poll("/hd.slice/busy.service").orElseThrow();
+        assertThat(moved).isNotSameAs(first);
+        assertThat(moved.memoryBytes()).isEqualTo(8192);
+        assertThat(moved.cpuUsageUsec()).isGreaterThan(first.cpuUsageUsec());
+        assertThat(moved.tasksMax()).as("limits carried between their reads").isEqualTo(first.tasksMax());
+    }
+
+    @Test
+    void anIdleCgroupUnderPressureHasItsPressureReadAgainAndOneWithoutDoesNot() throws Exception {
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service"); // cpu.pressure some avg10=22.63
+        Path leaf = unified().resolve("hd.slice/plain.slice/leaf.service");
+        put(leaf, "cpu.pressure", V2_ROOT_MEMORY_PRESSURE); // all zero
+        CgroupSample stuck = reader.poll("/hd.slice/busy.service").orElseThrow();
+        CgroupSample quiet = reader.poll("/hd.slice/plain.slice/leaf.service").orElseThrow();
+
+        Files.writeString(busy.resolve("io.pressure"), HY_IO_PRESSURE); // tasks waiting on IO, using no CPU
+        Files.writeString(leaf.resolve("io.pressure"), HY_IO_PRESSURE);
+        Thread.sleep(CgroupReader.PRESSURE_SECONDS * 1000L + 100);
+
+        CgroupSample again = reader.poll("/hd.slice/busy.service").orElseThrow();
+        assertThat(again.ioPressure().someAvg10()).isEqualTo(0.24);
+        assertThat(again.cpuUsageUsec()).isEqualTo(stuck.cpuUsageUsec());
+        assertThat(again.readAtNanos()).isGreaterThan(stuck.readAtNanos());
+        assertThat(reader.poll("/hd.slice/plain.slice/leaf.service")).as("no pressure: left until its refresh")
+                .containsSame(quiet);
+    }
+
+    @Test
+    void theChildrenOfACgroupThatDidNotRunAreNotReadAtAll() throws IOException {
+        v2Tree();
+        reader = reader();
+        Path slice = unified().resolve("hd.slice");
+        Path busy = slice.resolve("busy.service");
+        noPressure(busy);
+        CgroupSample first = pass().get("/hd.slice/busy.service");
+        pass();
+
+        // not what a kernel does (a parent's CPU time includes its children's): it shows that the
+        // child's file was not read because the parent's had not moved
+        Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
+        assertThat(pass().get("/hd.slice/busy.service")).isSameAs(first);
+
+        for (Path above : List.of(unified(), slice)) { // as the kernel counts: the CPU time of every ancestor moves
+            Files.writeString(above.resolve("cpu.stat"), V2_ROOT_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
+        }
+        assertThat(pass().get("/hd.slice/busy.service").cpuUsageUsec()).isGreaterThan(first.cpuUsageUsec());
+    }
+
+    private static void noPressure(Path cgroup) throws IOException {
+        for (String file : List.of("cpu.pressure", "memory.pressure", "io.pressure")) {
+            put(cgroup, file, V2_ROOT_MEMORY_PRESSURE); // all zero
+        }
+    }
+
+    /** One sampler's pass: beginPass(), then poll() of each cgroup, parents first. */
+    private java.util.Map<String, CgroupSample> pass() {
+        java.util.Map<String, CgroupSample> out = new java.util.HashMap<>();
+        for (String path : reader.beginPass()) {
+            reader.poll(path).ifPresent(s -> out.put(path, s));
+        }
+        return out;
+    }
+
+    @Test
+    void aCgroupThatStopsRunningKeepsOnlyItsCpuFileOpen() throws IOException {
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service");
+        String cpuStat = V2_BUSY_CPU_STAT;
+        for (int i = 0; i < 3; i++) { // running: every poll reads the per-tick files, and keeps them open
+            cpuStat = cpuStat.replace("usage_usec ", "usage_usec 1");
+            Files.writeString(busy.resolve("cpu.stat"), cpuStat);
+            reader.poll("/hd.slice/busy.service");
+        }
+        int running = reader.openFiles();
+        assertThat(running).as("cpu.stat, memory.current, io.stat, pids.current, 3 pressure files").isEqualTo(7);
+        for (int i = 0; i < CgroupReader.COOL_POLLS; i++) {
+            reader.poll("/hd.slice/busy.service");
+        }
+        assertThat(reader.openFiles()).as("only cpu.stat, after %d still polls", CgroupReader.COOL_POLLS)
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aPassWalksTheTreeAgainWhenTheRootCountsOtherDescendantsOrAListedCgroupIsGoneListAlways() throws IOException {
+        v2Tree();
+        reader = reader();
+        List<String> first = reader.beginPass();
+        Path extra = unified().resolve("hd.slice/extra.service");
+        put(extra, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        put(extra, "cpu.stat", V2_LEAF_CPU_STAT);
+        assertThat(reader.beginPass()).as("root's nr_descendants unchanged: the last walk stands")
+                .containsExactlyElementsOf(first);
+        assertThat(reader.list()).as("list() walks every time").contains("/hd.slice/extra.service");
+        put(unified(), "cgroup.stat", "nr_descendants 5\nnr_dying_descendants 0\n");
+        assertThat(reader.beginPass()).as("the root counts one more").contains("/hd.slice/extra.service");
+
+        deleteTree(extra); // one gone, one made between two passes: the same count
+        put(unified().resolve("hd.slice/other.service"), "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        assertThat(reader.beginPass()).contains("/hd.slice/extra.service").doesNotContain("/hd.slice/other.service");
+        assertThat(reader.poll("/hd.slice/extra.service")).isEmpty();
+        assertThat(reader.beginPass()).as("a listed cgroup found gone").doesNotContain("/hd.slice/extra.service")
+                .contains("/hd.slice/other.service");
+    }
+
     // ------------------------------------------------------------------ hybrid
 
     @Test

@@ -193,6 +193,45 @@ class CgroupV2GuestTest {
     }
 
     @Test
+    void pollingReadsTheChildOfACgroupThatRanAndLeavesTheChildOfOneThatDidNot() throws Exception {
+        Path busyParent = make("hd-v2-poll-busy");
+        Path idleParent = make("hd-v2-poll-idle");
+        Files.writeString(busyParent.resolve("cgroup.subtree_control"), "+cpu");
+        Path busy = Files.createDirectory(busyParent.resolve("child"));
+        Path idle = Files.createDirectory(idleParent.resolve("child"));
+        Files.writeString(busy.resolve("cpu.max"), "20000 100000"); // the guest's CPU is emulated: spare it
+        startIn(busy, "sh -c 'while :; do :; done'");
+        startIn(idle, "sleep 1000");
+        Thread.sleep(500);
+
+        java.util.Map<String, CgroupSample> first = pollPass();
+        Thread.sleep(1_500);
+        java.util.Map<String, CgroupSample> second = pollPass();
+
+        CgroupSample busyBefore = first.get("/hd-v2-poll-busy/child");
+        CgroupSample busyAfter = second.get("/hd-v2-poll-busy/child");
+        report("poll: busy child usage %d -> %d us; idle parent %d -> %d us, idle child same reading: %s",
+                busyBefore.cpuUsageUsec(), busyAfter.cpuUsageUsec(), first.get("/hd-v2-poll-idle").cpuUsageUsec(),
+                second.get("/hd-v2-poll-idle").cpuUsageUsec(),
+                first.get("/hd-v2-poll-idle/child") == second.get("/hd-v2-poll-idle/child"));
+        assertThat(busyAfter.cpuUsageUsec()).as("the kernel counts a child's CPU in its parent's: the child is read")
+                .isGreaterThan(busyBefore.cpuUsageUsec());
+        assertThat(second.get("/hd-v2-poll-idle").cpuUsageUsec()).as("a sleeping cgroup's CPU time")
+                .isEqualTo(first.get("/hd-v2-poll-idle").cpuUsageUsec());
+        assertThat(second.get("/hd-v2-poll-idle/child").cpuUsageUsec())
+                .isEqualTo(first.get("/hd-v2-poll-idle/child").cpuUsageUsec());
+    }
+
+    /** One pass as the sampler makes it: beginPass(), then poll() of every cgroup, parents first. */
+    private java.util.Map<String, CgroupSample> pollPass() {
+        java.util.Map<String, CgroupSample> out = new java.util.HashMap<>();
+        for (String path : reader.beginPass()) {
+            reader.poll(path).ifPresent(s -> out.put(path, s));
+        }
+        return out;
+    }
+
+    @Test
     void cpuPercentAgreesWithSystemdCgtop() throws Exception {
         Path cgtop = Path.of("/usr/bin/systemd-cgtop");
         assertThat(cgtop).as("systemd-cgtop of the host, shared read-only into the guest").isExecutable();
