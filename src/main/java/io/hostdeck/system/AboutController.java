@@ -27,6 +27,8 @@ class AboutController {
     String about(Model model) {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         model.addAttribute("pass", sampler.lastPass());
+        model.addAttribute("meanPassCpuMs", sampler.meanPassCpuNanos() / 1e6);
+        model.addAttribute("meanCorePercent", sampler.meanPassCpuNanos() / sampler.interval().toNanos() * 100);
         model.addAttribute("interval", sampler.interval().toMillis());
         model.addAttribute("historyBytes", sampler.historyBytes());
         model.addAttribute("historyBound", sampler.historyBytesBound());
