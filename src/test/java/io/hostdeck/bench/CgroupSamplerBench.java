@@ -143,33 +143,54 @@ public final class CgroupSamplerBench {
         CgroupSampler sampler = c.newInstance(reader, Duration.ofSeconds(1), 5000);
         System.out.printf(Locale.ROOT, "reader: mode %s%n", reader.mode());
 
-        // ---- 3. warm-up and K passes, one per second
+        // ---- 3. warm-up and K passes, one per second, first with every cgroup idle (one sleeping
+        // process each), then with every cgroup running a little (a loop that wakes twice a second)
         long tick = System.nanoTime();
         for (int i = 0; i < warmup; i++) {
             tick = pass(sampler, tick);
         }
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
-        List<Double> cpu = new ArrayList<>();
-        List<Double> wall = new ArrayList<>();
-        List<Double> kib = new ArrayList<>();
-        int seen = -1;
-        for (int i = 0; i < k; i++) {
-            tick = pass(sampler, tick);
-            CgroupSampler.PassCost p = sampler.lastPass();
-            cpu.add(p.cpuNanos() / 1e6);
-            wall.add(p.wallNanos() / 1e6);
-            kib.add(p.allocatedBytes() / 1024.0);
-            seen = p.cgroups();
-        }
-        long benchSeen = sampler.latest().keySet().stream().filter(s -> s.contains("/hd-bench-")).count();
-        long fds;
-        try (var fd = Files.list(Path.of("/proc/self/fd"))) {
-            fds = fd.count();
-        }
-
-        // ---- 3b. where a pass's time goes: the reader's parts alone, same 1 s cadence, no sampler
+        Phase idle = new Phase();
+        tick = measure(sampler, k, idle, tick);
+        long idleFds = openFds();
+        // where an idle pass's time goes: list() and poll() of every cgroup, no sampler
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long me = Thread.currentThread().getId();
+        List<Double> pollCpu = new ArrayList<>();
+        List<Double> pollKib = new ArrayList<>();
+        for (int i = 0; i < Math.max(5, k / 3); i++) {
+            tick = pass(() -> {
+                long c0 = mx.getCurrentThreadCpuTime();
+                long a0 = mx.getThreadAllocatedBytes(me);
+                for (String path : reader.beginPass()) {
+                    reader.poll(path);
+                }
+                pollCpu.add((mx.getCurrentThreadCpuTime() - c0) / 1e6);
+                pollKib.add((mx.getThreadAllocatedBytes(me) - a0) / 1024.0);
+            }, tick);
+        }
+        List<Cgtop> idleCgtop = new ArrayList<>();
+        Path cgtopCg = tb.root().resolve("sys/fs/cgroup/cpuacct/hd-cgtop");
+        Files.createDirectories(cgtopCg);
+        tb.exec(T, "systemd-cgtop", "-b", "-n", "1", "--raw"); // warm the page cache for the binary
+        for (int r = 0; r < cgtopRuns; r++) {
+            idleCgtop.add(cgtop(tb, cgtopCg, 6));
+        }
+
+        startWakers(tb, trees, n);
+        tick = System.nanoTime();
+        for (int i = 0; i < 5; i++) { // the cgroups' files are opened and the wakers settle
+            tick = pass(sampler, tick);
+        }
+        Phase busy = new Phase();
+        tick = measure(sampler, k, busy, tick);
+        long busyFds = openFds();
+        int seen = busy.seen;
+        long benchSeen = sampler.latest().keySet().stream().filter(s -> s.contains("/hd-bench-")).count();
+        long moving = sampler.latest().entrySet().stream().filter(e -> e.getKey().contains("/hd-bench-"))
+                .filter(e -> e.getValue().cpuPercent() != null && e.getValue().cpuPercent() > 0).count();
+
+        // ---- 3b. the reader alone with the cgroups running: list() and a full read() of each
         List<Double> listCpu = new ArrayList<>();
         List<Double> readCpu = new ArrayList<>();
         List<Double> readKib = new ArrayList<>();
@@ -190,10 +211,7 @@ public final class CgroupSamplerBench {
             }, tick);
         }
 
-        // ---- 4. systemd-cgtop on the same tree, in a cgroup of its own for its CPU time
-        Path cgtopCg = tb.root().resolve("sys/fs/cgroup/cpuacct/hd-cgtop");
-        Files.createDirectories(cgtopCg);
-        tb.exec(T, "systemd-cgtop", "-b", "-n", "1", "--raw"); // warm the page cache for the binary
+        // ---- 4. systemd-cgtop on the same tree (the wakers still running), in a cgroup of its own
         Cgtop one = cgtop(tb, cgtopCg, 1);
         List<Cgtop> runs = new ArrayList<>();
         for (int r = 0; r < cgtopRuns; r++) {
@@ -203,42 +221,112 @@ public final class CgroupSamplerBench {
 
         // ---- 5. the table
         List<Double> cgtopPerIter = runs.stream().map(r -> r.cpuMs / 6).toList();
+        List<Double> cgtopIdlePerIter = idleCgtop.stream().map(r -> r.cpuMs / 6).toList();
         List<Double> cgtopMarginal = runs.stream().map(r -> (r.cpuMs - one.cpuMs) / 5).toList();
         double perIter = median(cgtopPerIter);
         System.out.println();
-        System.out.printf(Locale.ROOT, "N=%d cgroups made; the pass saw %d cgroups (%d hd-bench-*); K=%d passes at a "
-                + "1 s tick after %d warm-up passes%n", n, seen, benchSeen, k, warmup);
-        System.out.printf(Locale.ROOT, "cgtop lines mentioning hd-bench-NNNN per run: %s (6 iterations, so up to %d)%n",
+        System.out.printf(Locale.ROOT, "N=%d cgroups made; the pass saw %d cgroups (%d hd-bench-*); K=%d passes per "
+                + "phase at a 1 s tick after %d warm-up passes; in the running phase %d of the bench cgroups showed "
+                + "CPU use at the last tick%n", n, seen, benchSeen, k, warmup, moving);
+        System.out.printf(Locale.ROOT, "cgtop lines mentioning hd-bench-NNNN per run: idle %s, running %s "
+                + "(6 iterations, so up to %d)%n", idleCgtop.stream().map(r -> Integer.toString(r.benchLines)).toList(),
                 runs.stream().map(r -> Integer.toString(r.benchLines)).toList(), 6 * n);
         System.out.println();
         System.out.println("| what | median | p95 | min | max |");
         System.out.println("| --- | ---: | ---: | ---: | ---: |");
-        line("sampler pass: CPU ms", cpu);
-        line("sampler pass: wall ms", wall);
-        line("sampler pass: KiB allocated", kib);
+        line("idle cgroups: sampler pass: CPU ms", idle.cpu);
+        System.out.printf(Locale.ROOT, "| idle cgroups: sampler pass: CPU ms, mean | %.2f | | | |%n", mean(idle.cpu));
+        line("idle cgroups: sampler pass: wall ms", idle.wall);
+        line("idle cgroups: sampler pass: KiB allocated", idle.kib);
+        line("running cgroups: sampler pass: CPU ms", busy.cpu);
+        System.out.printf(Locale.ROOT, "| running cgroups: sampler pass: CPU ms, mean | %.2f | | | |%n", mean(busy.cpu));
+        line("running cgroups: sampler pass: wall ms", busy.wall);
+        line("running cgroups: sampler pass: KiB allocated", busy.kib);
+        line("  idle: list() + poll() of every cgroup, no sampler: CPU ms", pollCpu);
+        line("  idle: list() + poll() of every cgroup, no sampler: KiB allocated", pollKib);
         line("  reader.list() alone: CPU ms", listCpu);
-        line("  reader.read() of every cgroup alone: CPU ms", readCpu);
+        line("  reader.read() of every cgroup alone (everything, no skipping): CPU ms", readCpu);
         line("  reader.read() of every cgroup alone: KiB allocated", readKib);
-        line("cgtop -n 6 -d 1: CPU ms per iteration (run CPU / 6)", cgtopPerIter);
+        line("cgtop -n 6 -d 1, idle cgroups: CPU ms per iteration (run CPU / 6)", cgtopIdlePerIter);
+        line("cgtop -n 6 -d 1, running cgroups: CPU ms per iteration (run CPU / 6)", cgtopPerIter);
         line("cgtop: CPU ms per extra iteration ((n6 - n1) / 5)", cgtopMarginal);
         System.out.printf(Locale.ROOT, "| cgtop -n 1: CPU ms (one run) | %.1f | | | |%n", one.cpuMs);
         System.out.println();
-        double passCpu = median(cpu);
-        System.out.printf(Locale.ROOT, "pass CPU / cgtop CPU per iteration: %.2f (goal <= 0.5): %s%n",
-                passCpu / perIter, passCpu / perIter <= 0.5 ? "met" : "NOT met");
-        System.out.printf(Locale.ROOT, "pass CPU / cgtop CPU per extra iteration: %.2f%n", passCpu / median(cgtopMarginal));
-        System.out.printf(Locale.ROOT, "CPU %% of one core at a 1 s tick: %.2f %% median, %.2f %% p95 (goal < 1 %%): %s%n",
-                passCpu / 10, p95(cpu) / 10, passCpu / 10 < 1 ? "met" : "NOT met");
-        System.out.printf(Locale.ROOT, "per cgroup: %.1f us CPU, %.1f us wall, %.0f B allocated (medians / %d)%n",
-                passCpu * 1000 / seen, median(wall) * 1000 / seen, median(kib) * 1024 / seen, seen);
-        System.out.printf(Locale.ROOT, "file descriptors open in the JVM after the passes: %d%n", fds);
+        for (Phase ph : List.of(idle, busy)) {
+            String what = ph == idle ? "idle cgroups" : "running cgroups";
+            double passCpu = median(ph.cpu);
+            double peer = ph == idle ? median(cgtopIdlePerIter) : perIter;
+            System.out.printf(Locale.ROOT, "%s: pass CPU / cgtop CPU per iteration: %.2f (goal <= 0.5): %s%n", what,
+                    passCpu / peer, passCpu / peer <= 0.5 ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "%s: CPU %% of one core at a 1 s tick: %.2f %% median, %.2f %% p95 "
+                    + "(goal < 1 %%): %s%n", what, passCpu / 10, p95(ph.cpu) / 10, passCpu / 10 < 1 ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "%s: per cgroup: %.1f us CPU, %.0f B allocated (medians / %d)%n", what,
+                    passCpu * 1000 / ph.seen, median(ph.kib) * 1024 / ph.seen, ph.seen);
+        }
+        System.out.printf(Locale.ROOT, "file descriptors open in the JVM after the idle passes: %d, after the running "
+                + "passes: %d%n", idleFds, busyFds);
         System.out.printf(Locale.ROOT, "load before/after: %s / %s; %d CPUs; %s; %s; Java %s%n", loadBefore,
                 loadAfter, Runtime.getRuntime().availableProcessors(), cpuModel(), osName(),
                 System.getProperty("java.version"));
         reader.close();
+        Files.deleteIfExists(Path.of("/tmp/hd-cgbench-fifo"));
     }
 
     private record Cgtop(double cpuMs, int benchLines) {
+    }
+
+    /** One phase's passes. */
+    private static final class Phase {
+        final List<Double> cpu = new ArrayList<>();
+        final List<Double> wall = new ArrayList<>();
+        final List<Double> kib = new ArrayList<>();
+        int seen = -1;
+    }
+
+    private static long measure(CgroupSampler sampler, int k, Phase into, long tick) throws InterruptedException {
+        for (int i = 0; i < k; i++) {
+            tick = pass(sampler, tick);
+            CgroupSampler.PassCost p = sampler.lastPass();
+            into.cpu.add(p.cpuNanos() / 1e6);
+            into.wall.add(p.wallNanos() / 1e6);
+            into.kib.add(p.allocatedBytes() / 1024.0);
+            into.seen = p.cgroups();
+        }
+        return tick;
+    }
+
+    private static double mean(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static long openFds() throws IOException {
+        try (var fd = Files.list(Path.of("/proc/self/fd"))) {
+            return fd.count();
+        }
+    }
+
+    /**
+     * A second process in each bench cgroup that wakes twice a second (bash's {@code read -t} on a
+     * FIFO nobody writes), so that every cgroup's CPU time moves on every tick.
+     */
+    private static void startWakers(Testbed tb, Set<Path> trees, int n) throws IOException {
+        Path fifo = Path.of("/tmp/hd-cgbench-fifo");
+        Files.deleteIfExists(fifo);
+        Testbed.runOnHost(Duration.ofSeconds(10), "mkfifo", fifo.toString());
+        StringBuilder script = new StringBuilder("i=0; while [ $i -lt ").append(n).append(" ]; do i=$((i+1)); ")
+                .append("bash -c 'exec 3<>").append(fifo).append("; while :; do read -t 0.5 -u 3 x; done' ")
+                .append("</dev/null >/dev/null 2>&1 & p=$!; d=$(printf 'hd-bench-%04d' $i); ");
+        for (Path tree : trees) {
+            script.append("echo $p > ").append(tree).append("/hd-bench.slice/$d/cgroup.procs || exit 1; ");
+        }
+        script.append("done");
+        long t0 = System.nanoTime();
+        Testbed.Result r = Testbed.runOnHost(Duration.ofSeconds(300), "nsenter", "-t", Long.toString(tb.leaderPid()),
+                "-p", "--", "sh", "-c", script.toString());
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("could not start the waking processes: " + r.stderr());
+        }
+        System.out.printf(Locale.ROOT, "wakers: %d started in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
     }
 
     /** One run of cgtop, moved into {@code cg} before it starts; its CPU is the cgroup's usage delta. */
