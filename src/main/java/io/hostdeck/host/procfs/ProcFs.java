@@ -83,6 +83,50 @@ public class ProcFs {
         }
     }
 
+    /** A network interface's counters, from /proc/PID/net/dev (the process's network namespace). */
+    public record NetDev(String name, long rxBytes, long rxPackets, long txBytes, long txPackets) {
+    }
+
+    /** The interfaces of the network namespace process {@code pid} is in; empty when it is gone. */
+    public java.util.List<NetDev> netDev(long pid) {
+        java.util.List<NetDev> out = new java.util.ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(proc.resolve(pid + "/net/dev"))) {
+                int colon = line.indexOf(':');
+                if (colon < 0 || line.contains("|")) {
+                    continue; // the two header lines
+                }
+                String[] f = line.substring(colon + 1).strip().split("\\s+");
+                if (f.length >= 10) {
+                    out.add(new NetDev(line.substring(0, colon).strip(), Long.parseLong(f[0]), Long.parseLong(f[1]),
+                            Long.parseLong(f[8]), Long.parseLong(f[9])));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return java.util.List.of();
+        }
+        return out;
+    }
+
+    /** A user namespace's uid_map or gid_map lines, as the kernel shows them; empty when gone. */
+    public java.util.List<String> idMap(long pid, String file) {
+        if (!file.equals("uid_map") && !file.equals("gid_map")) {
+            throw new IllegalArgumentException(file);
+        }
+        try {
+            return Files.readAllLines(proc.resolve(pid + "/" + file)).stream().map(String::strip)
+                    .map(l -> l.replaceAll("\\s+", " ")).toList();
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
+    }
+
+    /** Seconds since the target booted (/proc/uptime). */
+    public double uptimeSeconds() {
+        return firstLine(proc.resolve("uptime")).map(l -> Double.parseDouble(l.split(" ")[0]))
+                .orElseThrow(() -> new HostUnavailableException("no " + proc + "/uptime"));
+    }
+
     /**
      * The PID namespaces of the target's processes other than its PID 1's: each is a container
      * or sandbox in the kernel's own view, whichever runtime made it.

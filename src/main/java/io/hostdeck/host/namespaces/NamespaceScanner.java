@@ -1,0 +1,168 @@
+package io.hostdeck.host.namespaces;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+
+import io.hostdeck.host.HostProperties;
+import io.hostdeck.host.HostUnavailableException;
+import io.hostdeck.host.procfs.ProcFs;
+
+/**
+ * The target's processes with their namespaces, and the containers they form, read from the
+ * target's /proc on each call (a few ms for a few hundred processes). A process that exits while
+ * it is read is left out, never an error.
+ */
+@Component
+public class NamespaceScanner {
+
+    private final Path proc;
+    private final ProcFs procFs;
+
+    public NamespaceScanner(HostProperties host, ProcFs procFs) {
+        this.proc = host.proc();
+        this.procFs = procFs;
+    }
+
+    /** What one scan saw. */
+    public record Snapshot(Map<NsType, Long> hostNs, List<ProcessInfo> processes, List<Container> containers) {
+
+        public Optional<Container> container(String id) {
+            return containers.stream().filter(c -> c.id().equals(id)).findFirst();
+        }
+    }
+
+    public Snapshot scan() {
+        String prefix = cgroupPrefix();
+        Map<NsType, Long> hostNs = namespaces(proc.resolve("1"));
+        if (hostNs.isEmpty()) {
+            throw new HostUnavailableException("cannot read the namespaces of PID 1 under " + proc
+                    + ": seeing other processes' namespaces takes root with CAP_SYS_PTRACE");
+        }
+        List<ProcessInfo> processes = new ArrayList<>();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, NamespaceScanner::isPid)) {
+            for (Path dir : pids) {
+                read(dir, prefix).ifPresent(processes::add);
+            }
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot list " + proc + ": " + e.getMessage(), e);
+        }
+        processes.sort((a, b) -> Long.compare(a.pid(), b.pid()));
+        return new Snapshot(hostNs, Collections.unmodifiableList(processes), Grouping.containers(processes, hostNs));
+    }
+
+    /** One process, or empty when it is gone or is a kernel thread's (no namespaces to read). */
+    Optional<ProcessInfo> read(Path dir, String prefix) {
+        long pid = Long.parseLong(dir.getFileName().toString());
+        Map<NsType, Long> ns = namespaces(dir);
+        if (ns.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String status = Files.readString(dir.resolve("status"), StandardCharsets.UTF_8);
+            String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
+            long ppid = 0;
+            long uid = -1;
+            List<Long> nsPids = List.of();
+            for (String line : status.split("\n")) {
+                if (line.startsWith("PPid:")) {
+                    ppid = Long.parseLong(line.substring(5).strip());
+                } else if (line.startsWith("Uid:")) {
+                    uid = Long.parseLong(line.substring(4).strip().split("\\s+")[0]);
+                } else if (line.startsWith("NSpid:")) {
+                    List<Long> list = new ArrayList<>();
+                    for (String n : line.substring(6).strip().split("\\s+")) {
+                        list.add(Long.parseLong(n));
+                    }
+                    nsPids = List.copyOf(list);
+                }
+            }
+            long start = startTicks(stat);
+            String command = procFs.commandLine(pid).orElse("");
+            return Optional.of(new ProcessInfo(pid, ppid, uid, command, nsPids, start,
+                    cgroup(Files.readString(dir.resolve("cgroup"), StandardCharsets.UTF_8), prefix), ns));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // gone meanwhile, or a line the kernel did not write that way
+        }
+    }
+
+    /** stat field 22, after the command in parentheses (which may itself hold spaces and parentheses). */
+    static long startTicks(String stat) {
+        String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(rest[19]); // fields 3.. after the comm: 22 - 3 = 19
+    }
+
+    /**
+     * The process's cgroup as the target's systemd names it: the cgroup2 line ("0::/path") or,
+     * on v1, name=systemd's; with the prefix under which the target's whole tree sits in our view.
+     */
+    static String cgroup(String procCgroup, String prefix) {
+        String v2 = null;
+        String v1 = null;
+        for (String line : procCgroup.split("\n")) {
+            if (line.startsWith("0::")) {
+                v2 = line.substring(3);
+            } else if (line.contains(":name=systemd:")) {
+                v1 = line.substring(line.indexOf(":name=systemd:") + 14);
+            }
+        }
+        String path = v2 != null && !v2.equals("/") ? v2 : v1 != null ? v1 : v2 != null ? v2 : "";
+        if (!prefix.isEmpty() && path.startsWith(prefix)) {
+            path = path.substring(prefix.length());
+            return path.isEmpty() ? "/" : path;
+        }
+        return path;
+    }
+
+    /**
+     * Where the target's tree starts in our view of cgroups: our cgroup namespace may be an outer
+     * one (Hostdeck pointed at a container's systemd). systemd keeps PID 1 in "/init.scope".
+     */
+    private String cgroupPrefix() {
+        try {
+            String own = cgroup(Files.readString(proc.resolve("1/cgroup"), StandardCharsets.UTF_8), "");
+            return own.endsWith("/init.scope") ? own.substring(0, own.length() - "/init.scope".length()) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static Map<NsType, Long> namespaces(Path dir) {
+        Map<NsType, Long> ns = new EnumMap<>(NsType.class);
+        for (NsType t : NsType.values()) {
+            try {
+                String link = Files.readSymbolicLink(dir.resolve("ns").resolve(t.file())).toString();
+                int open = link.indexOf(":[");
+                if (open > 0 && link.endsWith("]")) {
+                    ns.put(t, Long.parseLong(link.substring(open + 2, link.length() - 1)));
+                }
+            } catch (IOException | NumberFormatException | UnsupportedOperationException e) {
+                // gone, a kernel without this type (time before 5.6), or not ours to read
+            }
+        }
+        return ns;
+    }
+
+    private static boolean isPid(Path p) {
+        String name = p.getFileName().toString();
+        if (name.isEmpty() || name.length() > 10) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,17 @@
+package io.hostdeck.host.namespaces;
+
+/** The kinds of namespace, by their file in {@code /proc/PID/ns}, in lsns's order of importance. */
+public enum NsType {
+    PID("pid"), NET("net"), MNT("mnt"), UTS("uts"), IPC("ipc"), USER("user"), CGROUP("cgroup"), TIME("time");
+
+    private final String file;
+
+    NsType(String file) {
+        this.file = file;
+    }
+
+    /** The file name under /proc/PID/ns, also lsns's name for the type. */
+    public String file() {
+        return file;
+    }
+}
