@@ -3,7 +3,7 @@ package io.hostdeck.cgroups;
 import io.hostdeck.error.InvalidInputException;
 
 /** A cgroup path from a URL, WebSocket message or form, checked before it is used anywhere. */
-final class CgroupPaths {
+public final class CgroupPaths {
 
     static final int MAX_LENGTH = 4096;
 
@@ -35,7 +35,7 @@ final class CgroupPaths {
     }
 
     /** The unit that owns a cgroup, if its last part is one systemd names (foo.service, bar.scope...). */
-    static String unit(String path) {
+    public static String unit(String path) {
         String last = path.substring(path.lastIndexOf('/') + 1);
         for (String type : new String[] {".service", ".scope", ".slice", ".socket", ".mount", ".swap"}) {
             if (last.endsWith(type) && last.length() > type.length()) {

@@ -35,9 +35,10 @@ class SecurityConfig {
                 // is refused before it reaches any controller
                 .requestMatchers(HttpMethod.POST, "/services/daemon-reload", "/services/*/enable", "/services/*/disable",
                         "/services/*/mask", "/services/*/unmask", "/services/*/limits", "/services/new",
-                        "/services/*/edit", "/services/*/delete", "/cgroups/limits").hasRole(Role.ADMIN.name())
+                        "/services/*/edit", "/services/*/delete", "/cgroups/limits", "/containers/*/exec")
+                    .hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit").hasRole(Role.ADMIN.name())
-                .requestMatchers(HttpMethod.POST, "/services/**").hasRole(Role.OPERATOR.name())
+                .requestMatchers(HttpMethod.POST, "/services/**", "/containers/**").hasRole(Role.OPERATOR.name())
                 .anyRequest().hasRole(Role.VIEWER.name()))
             .formLogin(form -> form.loginPage("/login").permitAll())
             .logout(logout -> logout.logoutSuccessUrl("/login?logout"))

@@ -1,0 +1,187 @@
+package io.hostdeck.containers;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+
+import io.hostdeck.audit.AuditLog;
+import io.hostdeck.cgroups.CgroupPaths;
+import io.hostdeck.error.ConflictException;
+import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.error.NotFoundException;
+import io.hostdeck.host.cgroupfs.CgroupFreezer;
+import io.hostdeck.host.namespaces.Container;
+import io.hostdeck.host.namespaces.NamespaceScanner;
+import io.hostdeck.host.namespaces.NamespaceScanner.Snapshot;
+import io.hostdeck.host.namespaces.NsExec;
+import io.hostdeck.host.namespaces.NsType;
+import io.hostdeck.host.namespaces.PidMapper;
+import io.hostdeck.host.namespaces.ProcessControl;
+import io.hostdeck.host.namespaces.ProcessControl.Ending;
+import io.hostdeck.host.namespaces.ProcessInfo;
+import io.hostdeck.host.systemd.Systemd;
+import io.hostdeck.host.systemd.UnitAction;
+
+/**
+ * The privileged layer of the containers feature: every change to a container passes here, checks
+ * the role, takes only checked input, and writes the audit record with its outcome.
+ */
+@Service
+public class ContainerActions {
+
+    static final Duration GRACE = Duration.ofSeconds(10);
+    static final int MAX_ARGS = 64;
+    static final int MAX_ARG_LENGTH = 4096;
+
+    private final NamespaceScanner scanner;
+    private final ProcessControl control;
+    private final PidMapper pids;
+    private final CgroupFreezer freezer;
+    private final NsExec exec;
+    private final Systemd systemd;
+    private final AuditLog audit;
+
+    ContainerActions(NamespaceScanner scanner, ProcessControl control, PidMapper pids, CgroupFreezer freezer,
+            NsExec exec, Systemd systemd, AuditLog audit) {
+        this.scanner = scanner;
+        this.control = control;
+        this.pids = pids;
+        this.freezer = freezer;
+        this.exec = exec;
+        this.systemd = systemd;
+        this.audit = audit;
+    }
+
+    /**
+     * Stops a container: through systemd when its cgroup is a unit's (systemd stops every process in
+     * it), otherwise SIGTERM through pidfds, then SIGKILL after {@link #GRACE}. Killing the init of a
+     * PID namespace ends every process in it.
+     */
+    @PreAuthorize("hasRole('OPERATOR')")
+    public String stop(String id) {
+        Container c = find(id);
+        String unit = CgroupPaths.unit(c.cgroup());
+        return audited("container-stop", c, Map.of(), () -> {
+            if (unit != null && onlyThisContainerIn(c, unit)) {
+                return "unit " + unit + ": " + systemd.run(UnitAction.STOP, unit).result();
+            }
+            List<ProcessInfo> targets = c.id().startsWith("pid-") ? List.of(c.init()) : c.processes();
+            Ending ending = control.stop(targets, GRACE);
+            if (ending == Ending.STILL_RUNNING) {
+                throw new ConflictException("still running after SIGKILL");
+            }
+            return ending.name().toLowerCase().replace('_', ' ');
+        });
+    }
+
+    @PreAuthorize("hasRole('OPERATOR')")
+    public String freeze(String id, boolean frozen) {
+        Container c = find(id);
+        return audited(frozen ? "container-freeze" : "container-thaw", c, Map.of(), () -> {
+            if (freezer.usesV1Freezer()) {
+                if (frozen) {
+                    Snapshot s = scanner.scan();
+                    List<Long> own = new ArrayList<>();
+                    for (ProcessInfo p : c.processes()) {
+                        own.add(pids.ownPid(p, s.hostNs()));
+                    }
+                    freezer.freezeProcesses(c.id(), own);
+                } else {
+                    freezer.thawProcesses(c.id());
+                }
+            } else {
+                if (!onlyThisContainerIn(c, c.cgroup())) {
+                    throw new ConflictException("its cgroup " + c.cgroup() + " also holds other processes: freezing it"
+                            + " would freeze them too");
+                }
+                freezer.freezeCgroup(c.cgroup(), frozen);
+            }
+            return frozen ? "frozen" : "thawed";
+        });
+    }
+
+    /** Whether it is frozen now, for the page. */
+    public boolean frozen(Container c) {
+        return freezer.usesV1Freezer() ? freezer.frozenV1(c.id()) : freezer.frozenV2(c.cgroup());
+    }
+
+    /** Runs a command in every namespace of the container's init, as nsenter -t INIT -a does. */
+    @PreAuthorize("hasRole('ADMIN')")
+    public NsExec.Result exec(String id, String commandLine) {
+        List<String> argv = argv(commandLine);
+        Container c = find(id);
+        List<NsType> enter = new ArrayList<>(c.privateTypes());
+        NsExec.Result[] result = new NsExec.Result[1];
+        audited("container-exec", c, Map.of("command", String.join(" ", argv)), () -> {
+            result[0] = exec.run(c.init(), enter, argv);
+            return result[0].timedOut() ? "timed out" : "exit " + result[0].exitCode();
+        });
+        return result[0];
+    }
+
+    /**
+     * A command line split at spaces into arguments (there is no shell, so no quoting, globbing or
+     * variables).
+     */
+    static List<String> argv(String commandLine) {
+        if (commandLine == null || commandLine.isBlank()) {
+            throw new InvalidInputException("command", "is empty");
+        }
+        for (int i = 0; i < commandLine.length(); i++) {
+            char ch = commandLine.charAt(i);
+            if (ch < 0x20 && ch != '\t' || ch == 0x7f) {
+                throw new InvalidInputException("command", "holds a control character (code " + (int) ch + ")");
+            }
+        }
+        List<String> argv = List.of(commandLine.strip().split("[ \t]+"));
+        if (argv.size() > MAX_ARGS) {
+            throw new InvalidInputException("command", "has " + argv.size() + " arguments, at most " + MAX_ARGS);
+        }
+        for (String a : argv) {
+            if (a.length() > MAX_ARG_LENGTH) {
+                throw new InvalidInputException("command", "has an argument of " + a.length() + " characters, at most "
+                        + MAX_ARG_LENGTH);
+            }
+        }
+        return argv;
+    }
+
+    private Container find(String id) {
+        if (id == null || !id.matches("(pid|net|mnt)-[0-9]{1,20}")) {
+            throw new InvalidInputException("id", "'" + id + "' is not a container id (pid-, net- or mnt- and an inode)");
+        }
+        return scanner.scan().container(id).orElseThrow(() -> new NotFoundException("no container " + id
+                + " (it may have ended)"));
+    }
+
+    /** Whether every process in cgroup {@code cgroupOrUnit}'s subtree belongs to the container. */
+    private boolean onlyThisContainerIn(Container c, String unitOrCgroup) {
+        String cg = c.cgroup();
+        Snapshot s = scanner.scan();
+        for (ProcessInfo p : s.processes()) {
+            boolean inside = p.cgroup().equals(cg) || p.cgroup().startsWith(cg + "/");
+            boolean member = c.processes().stream().anyMatch(m -> m.pid() == p.pid());
+            if (inside && !member) {
+                return false;
+            }
+        }
+        return unitOrCgroup != null;
+    }
+
+    private String audited(String action, Container c, Map<String, String> args, java.util.function.Supplier<String> work) {
+        String target = c.id() + " (" + c.runtime() + (c.runtimeId().isEmpty() ? "" : " " + c.runtimeId()) + ", init "
+                + c.init().pid() + ")";
+        try {
+            String outcome = work.get();
+            audit.record(action, target, args, outcome);
+            return outcome;
+        } catch (RuntimeException e) {
+            audit.record(action, target, args, "error: " + e.getMessage());
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.hostdeck.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.hostdeck.support.AppOnTestbed;
+import io.hostdeck.support.WebSession;
+
+/**
+ * Containers as the kernel shows them, on the testbed: processes started there with
+ * {@code unshare} (no runtime at all) are found, shown with exactly their own namespaces, and can
+ * be frozen, thawed, entered and stopped; each role may do only its part.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContainersIT extends AppOnTestbed {
+
+    private static final Pattern ROW = Pattern.compile(
+            "<tr[^>]* data-id=\"((?:pid|net|mnt)-[0-9]+)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
+    private final List<String> units = new ArrayList<>();
+
+    @AfterAll
+    void stopUnits() {
+        for (String unit : units) {
+            inTestbed("systemctl", "stop", unit);
+            inTestbed("systemctl", "reset-failed", unit);
+        }
+    }
+
+    /** Starts {@code argv} in the testbed as a transient service (its own cgroup), through unshare. */
+    private void start(String unit, String... argv) {
+        List<String> cmd = new ArrayList<>(List.of("systemd-run", "--unit=" + unit, "--property=CPUQuota=20%",
+                // the init of a PID namespace ignores SIGTERM it has no handler for: systemd then waits this long
+                "--property=TimeoutStopSec=2"));
+        cmd.addAll(List.of(argv));
+        inTestbed(cmd.toArray(String[]::new));
+        units.add(unit);
+    }
+
+    /** The container whose row mentions {@code command}, polled for until {@code seconds} pass: its id and row HTML. */
+    private String[] await(WebSession web, String command, double seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        String page = "";
+        while (System.nanoTime() < deadline) {
+            page = web.get("/containers").body();
+            Matcher m = ROW.matcher(page);
+            while (m.find()) {
+                if (m.group(2).contains(command)) {
+                    return new String[] { m.group(1), m.group(2) };
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no container running '" + command + "' within " + seconds + " s in\n" + page);
+    }
+
+    private static List<String> badges(String row) {
+        Matcher ns = Pattern.compile("<td class=\"ns\">(.*?)</td>", Pattern.DOTALL).matcher(row);
+        assertThat(ns.find()).isTrue();
+        List<String> out = new ArrayList<>();
+        Matcher b = Pattern.compile(">([a-z]+)</span>").matcher(ns.group(1));
+        while (b.find()) {
+            out.add(b.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void anUnshareProcessIsFoundWithExactlyItsNamespacesEnteredAndStopped() throws Exception {
+        var web = logIn("admin");
+        long started = System.nanoTime();
+        start("hd-ns-sleep", "unshare", "--pid", "--net", "--mount", "--uts", "--fork", "sh", "-c",
+                "hostname hd-sandbox; exec sleep 1001");
+        String[] found = await(web, "sleep 1001", 2.0); // two sampling ticks
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String id = found[0];
+        assertThat(id).startsWith("pid-");
+        assertThat(badges(found[1])).as("within %.2f s", seconds).containsExactly("pid", "net", "mnt", "uts");
+        assertThat(found[1]).contains("<td class=\"runtime\">unshare</td>").contains("(1 inside)");
+
+        String detail = web.get("/containers/" + id).body();
+        assertThat(detail).contains("id=\"container-cgroup\"").contains("/system.slice/hd-ns-sleep.service")
+                .contains("hd-ns-sleep.service#limits");
+        Matcher init = Pattern.compile("id=\"container-init\">([0-9]+)<").matcher(detail);
+        assertThat(init.find()).isTrue();
+        assertThat(web.get("/namespaces?pid=" + init.group(1)).body()).contains("no, its own").contains("id=\"process-ns\"");
+
+        String token = web.pageToken("/containers/" + id);
+        String hostname = web.postForm("/containers/" + id + "/exec", "_csrf=" + enc(token) + "&command=hostname").body();
+        assertThat(hostname).contains("hostname: exit 0").containsPattern("id=\"exec-result\">hd-sandbox\\s*<");
+        String links = web.postForm("/containers/" + id + "/exec", "_csrf=" + enc(token) + "&command=" + enc("ip -o link")).body();
+        assertThat(links).as("a network namespace of its own: only lo").contains("exit 0").contains("lo:")
+                .doesNotContain("host0").doesNotContain("eth0");
+
+        var stop = web.postForm("/containers/" + id + "/stop", "_csrf=" + enc(token));
+        assertThat(stop.statusCode()).isEqualTo(302);
+        assertThat(inTestbed("systemctl", "is-active", "hd-ns-sleep.service")).isNotEqualTo("active");
+        assertThat(inTestbed("sh", "-c", "pgrep -f '^sleep 1001$' || true")).as("no process left").isEmpty();
+        assertThat(web.get("/containers").body()).doesNotContain("sleep 1001");
+    }
+
+    @Test
+    void freezeStopsItsCpuAndThawResumesIt() throws Exception {
+        var web = logIn("operator");
+        start("hd-ns-busy", "unshare", "--pid", "--fork", "sh", "-c", "while :; do :; done");
+        String id = await(web, "while :; do :; done", 5)[0];
+        Path cpuStat = testbed().root().resolve("sys/fs/cgroup/unified/system.slice/hd-ns-busy.service/cpu.stat");
+        assertThat(cpuMoved(cpuStat)).as("running").isPositive();
+
+        String token = web.pageToken("/containers/" + id);
+        assertThat(web.postForm("/containers/" + id + "/freeze", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
+        assertThat(web.get("/containers/" + id).body()).contains("id=\"frozen\"");
+        assertThat(cpuMoved(cpuStat)).as("frozen: no CPU at all").isZero();
+
+        assertThat(web.postForm("/containers/" + id + "/thaw", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
+        assertThat(cpuMoved(cpuStat)).as("thawed").isPositive();
+        assertThat(web.get("/containers/" + id).body()).doesNotContain("id=\"frozen\"");
+    }
+
+    @Test
+    void aContainersLimitsAreSetOnItsUnitAndShowInItsCgroupFiles() throws Exception {
+        var admin = logIn("admin");
+        start("hd-ns-limits", "unshare", "--pid", "--mount", "--fork", "sleep", "1003");
+        String id = await(admin, "sleep 1003", 5)[0];
+        String detail = admin.get("/containers/" + id).body();
+        Matcher link = Pattern.compile("id=\"limits-link\" href=\"([^\"]+)#limits\"").matcher(detail);
+        assertThat(link.find()).as("its unit's limits in\n%s", detail).isTrue();
+        assertThat(link.group(1)).isEqualTo("/services/hd-ns-limits.service");
+
+        String token = admin.pageToken(link.group(1));
+        assertThat(admin.postForm(link.group(1) + "/limits", "_csrf=" + enc(token)
+                + "&MemoryMax=48M&TasksMax=7&mode=runtime").statusCode()).isEqualTo(302);
+        Path memory = testbed().root().resolve("sys/fs/cgroup/memory/system.slice/hd-ns-limits.service/memory.limit_in_bytes");
+        Path pids = testbed().root().resolve("sys/fs/cgroup/pids/system.slice/hd-ns-limits.service/pids.max");
+        assertThat(Files.readString(memory).strip()).isEqualTo(Long.toString(48L * 1024 * 1024));
+        assertThat(Files.readString(pids).strip()).isEqualTo("7");
+    }
+
+    @Test
+    void eachRoleMayOnlyItsPartAndBadInputIsNamed() throws Exception {
+        start("hd-ns-roles", "unshare", "--net", "sleep", "1002");
+        var viewer = logIn("viewer");
+        String id = await(viewer, "sleep 1002", 5)[0];
+        assertThat(id).as("the host's PID namespace, a network namespace of its own").startsWith("net-");
+        String token = viewer.pageToken("/containers");
+        assertThat(viewer.postForm("/containers/" + id + "/stop", "_csrf=" + enc(token)).statusCode()).isEqualTo(403);
+        assertThat(viewer.postForm("/containers/" + id + "/freeze", "_csrf=" + enc(token)).statusCode()).isEqualTo(403);
+        var operator = logIn("operator");
+        String opToken = operator.pageToken("/containers");
+        assertThat(operator.postForm("/containers/" + id + "/exec", "_csrf=" + enc(opToken) + "&command=id").statusCode())
+                .isEqualTo(403);
+        assertThat(inTestbed("systemctl", "is-active", "hd-ns-roles.service")).isEqualTo("active");
+
+        var admin = logIn("admin");
+        String adminToken = admin.pageToken("/containers");
+        var bad = admin.get("/containers/..%2Fetc");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(admin.get("/containers/pid-123").statusCode()).isEqualTo(404);
+        var empty = admin.postForm("/containers/" + id + "/exec", "_csrf=" + enc(adminToken) + "&command=");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.body()).contains("command");
+        var nul = admin.postForm("/containers/" + id + "/exec", "_csrf=" + enc(adminToken) + "&command=" + enc("id\u0000x"));
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(nul.body()).contains("control character");
+        assertThat(admin.get("/namespaces?pid=abc").statusCode()).isEqualTo(400);
+        assertThat(inTestbed("systemctl", "is-active", "hd-ns-roles.service")).as("nothing changed").isEqualTo("active");
+    }
+
+    /** CPU µs the cgroup used over 1 s. */
+    private static long cpuMoved(Path cpuStat) throws Exception {
+        long before = usage(cpuStat);
+        Thread.sleep(1000);
+        return usage(cpuStat) - before;
+    }
+
+    private static long usage(Path cpuStat) throws Exception {
+        for (String line : Files.readAllLines(cpuStat)) {
+            if (line.startsWith("usage_usec ")) {
+                return Long.parseLong(line.substring(11).strip());
+            }
+        }
+        throw new AssertionError("no usage_usec in " + cpuStat);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
