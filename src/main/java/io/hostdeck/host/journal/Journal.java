@@ -1,43 +1,66 @@
 package io.hostdeck.host.journal;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.host.HostProperties;
 import io.hostdeck.host.HostUnavailableException;
 
 /**
  * The target's journal through journalctl, with an argument array (never a shell), the target's
- * root, and bounds on time and output.
+ * root, and bounds on time and output. journalctl rather than sd-journal through JNA: it is the
+ * figure to match anyway, it brings PCRE2 grep and every filter's exact semantics, and a crash or
+ * a corrupt file stays in a child process (docs/benchmarks.md, JournalBench).
  */
 @Component
-public class Journal {
+public class Journal implements DisposableBean {
 
     static final long TIMEOUT_SECONDS = 10;
     static final int MAX_BYTES = 256 * 1024;
+    /** A page never holds more entries than this, whatever the caller asks. */
+    public static final int MAX_ENTRIES = 5000;
+    static final int MAX_LINE_CHARS = 4 * 1024 * 1024;
+    static final long EXPORT_TIMEOUT_SECONDS = 120;
 
     private final HostProperties host;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "journalctl-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     public Journal(HostProperties host) {
         this.host = host;
+    }
+
+    @Override
+    public void destroy() {
+        watchdog.shutdownNow();
     }
 
     /** The last {@code lines} entries of a unit, oldest first, in journalctl's short-iso format. */
     public List<String> tail(String unit, int lines) {
         List<String> argv = List.of("journalctl", "--root=" + host.rootPath(), "--unit=" + unit,
                 "--lines=" + lines, "--output=short-iso", "--no-pager", "--quiet");
-        Process p;
-        try {
-            p = new ProcessBuilder(argv).redirectErrorStream(false).start();
-        } catch (IOException e) {
-            throw new HostUnavailableException("cannot run journalctl: " + e.getMessage(), e);
-        }
+        Process p = start(argv);
         try (InputStream out = p.getInputStream()) {
             p.getOutputStream().close();
             byte[] bytes = out.readNBytes(MAX_BYTES);
@@ -45,8 +68,7 @@ public class Journal {
                 throw new HostUnavailableException("journalctl did not answer within " + TIMEOUT_SECONDS + " s");
             }
             if (p.exitValue() != 0) {
-                String err = new String(p.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
-                throw new HostUnavailableException("journalctl failed (exit " + p.exitValue() + "): " + err);
+                throw failed(p, JournalQuery.all());
             }
             List<String> result = new ArrayList<>();
             for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
@@ -62,6 +84,264 @@ public class Journal {
             throw new HostUnavailableException("interrupted while reading the journal", e);
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    /** The newest {@code limit} entries that match, newest first. */
+    public List<JournalEntry> newest(JournalQuery q, int limit) {
+        return read(q, List.of("--reverse", "--lines=" + bounded(limit)), limit);
+    }
+
+    /**
+     * The {@code limit} matching entries just before the entry at {@code cursor}, newest first; empty
+     * when no entry with that cursor matches the query.
+     */
+    public Optional<List<JournalEntry>> olderThan(JournalQuery q, String cursor, int limit) {
+        return from(q, cursor, true, limit);
+    }
+
+    /**
+     * The {@code limit} matching entries just after the entry at {@code cursor}, oldest first; empty
+     * when no entry with that cursor matches the query.
+     */
+    public Optional<List<JournalEntry>> newerThan(JournalQuery q, String cursor, int limit) {
+        return from(q, cursor, false, limit);
+    }
+
+    /** The entry at {@code cursor} if it matches the query. */
+    public Optional<JournalEntry> at(JournalQuery q, String cursor) {
+        List<JournalEntry> one = read(q, List.of("--cursor=" + cursor, "--lines=1"), 1);
+        return one.isEmpty() || !one.get(0).cursor().equals(cursor) ? Optional.empty() : Optional.of(one.get(0));
+    }
+
+    // --cursor= includes the entry itself: it must come first, which proves the cursor names an
+    // entry that matches (journalctl seeks to the nearest place for a cursor it does not know)
+    private Optional<List<JournalEntry>> from(JournalQuery q, String cursor, boolean reverse, int limit) {
+        int n = bounded(limit);
+        List<String> args = new ArrayList<>(List.of("--cursor=" + cursor, "--lines=" + (n + 1)));
+        if (reverse) {
+            args.add("--reverse");
+        }
+        List<JournalEntry> entries = read(q, args, n + 1);
+        if (entries.isEmpty() || !entries.get(0).cursor().equals(cursor)) {
+            return Optional.empty();
+        }
+        return Optional.of(entries.subList(1, entries.size()));
+    }
+
+    /** The time zone the target's clock shows: its /etc/localtime, else /etc/timezone, else ours. */
+    public ZoneId zone() {
+        return HostZone.of(host.rootPath());
+    }
+
+    /**
+     * Follows the journal: every matching entry after {@code afterCursor} (or, when null, every
+     * matching entry from the start of the query's range) and then each new one as journald stores
+     * it, handed to {@code batches} in order, a few at a time, on a thread of its own. Close the
+     * returned handle to stop; {@code ended} hears once when journalctl stops by itself.
+     */
+    public Follow follow(JournalQuery q, String afterCursor, Consumer<List<JournalEntry>> batches,
+            Consumer<String> ended) {
+        List<String> args = new ArrayList<>(List.of("--follow"));
+        args.add(afterCursor == null ? "--lines=all" : "--after-cursor=" + afterCursor);
+        Process p = start(argv(q, args, "json"));
+        Follow follow = new Follow(p);
+        Thread reader = new Thread(() -> follow.pump(batches, ended), "journal-follow");
+        reader.setDaemon(true);
+        reader.start();
+        return follow;
+    }
+
+    /** Output formats of {@link #export}. */
+    public enum Format {
+        /** journalctl's short-iso-precise text, in the target's time zone. */
+        TEXT("short-iso-precise"),
+        /** One JSON object per line, as journalctl -o json writes it. */
+        JSON("json");
+
+        final String output;
+
+        Format(String output) {
+            this.output = output;
+        }
+    }
+
+    /**
+     * Copies the newest {@code maxEntries} matching entries, oldest first, to {@code out} as they
+     * come, stopping after {@code maxBytes} (at a line's end) or {@value #EXPORT_TIMEOUT_SECONDS} s.
+     *
+     * @return whether the bounds cut it short
+     */
+    public boolean export(JournalQuery q, Format format, int maxEntries, long maxBytes, OutputStream out)
+            throws IOException {
+        List<String> argv = argv(q, List.of("--lines=" + maxEntries), format.output);
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("TZ", zone().getId());
+        Process p = start(pb);
+        ScheduledFuture<?> kill = watchdog.schedule(p::destroyForcibly, EXPORT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        long written = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            p.getOutputStream().close();
+            String line;
+            while ((line = in.readLine()) != null) {
+                byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                if (written + bytes.length > maxBytes) {
+                    return true;
+                }
+                out.write(bytes);
+                written += bytes.length;
+            }
+            return kill.isDone();
+        } finally {
+            kill.cancel(false);
+            p.destroyForcibly();
+        }
+    }
+
+    private List<JournalEntry> read(JournalQuery q, List<String> position, int limit) {
+        Process p = start(argv(q, position, "json"));
+        ScheduledFuture<?> kill = watchdog.schedule(p::destroyForcibly, TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<JournalEntry> entries = new ArrayList<>(Math.min(limit, 256));
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8),
+                64 * 1024)) {
+            p.getOutputStream().close();
+            String line;
+            while (entries.size() < limit && (line = in.readLine()) != null) {
+                if (line.length() <= MAX_LINE_CHARS) {
+                    JournalJson.parse(line).ifPresent(entries::add);
+                }
+            }
+            if (entries.size() < limit) {
+                p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                if (kill.isDone()) {
+                    throw new HostUnavailableException("journalctl did not answer within " + TIMEOUT_SECONDS + " s");
+                }
+                if (p.exitValue() != 0) {
+                    throw failed(p, q);
+                }
+            }
+            return entries;
+        } catch (IOException e) {
+            throw new HostUnavailableException("reading journalctl's output failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostUnavailableException("interrupted while reading the journal", e);
+        } finally {
+            kill.cancel(false);
+            p.destroyForcibly();
+        }
+    }
+
+    private List<String> argv(JournalQuery q, List<String> position, String output) {
+        List<String> argv = new ArrayList<>(List.of("journalctl", "--root=" + host.rootPath(), "--output=" + output,
+                "--no-pager", "--quiet"));
+        argv.addAll(position);
+        argv.addAll(q.arguments()); // ends with the matches, after "--"
+        return argv;
+    }
+
+    /**
+     * journalctl's own refusals of a filter become invalid input naming it (PCRE2 is the judge of a
+     * pattern, the journal of which boots it holds); anything else means the journal is unreadable.
+     */
+    private static RuntimeException failed(Process p, JournalQuery q) {
+        String err;
+        try {
+            err = new String(p.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            err = "";
+        }
+        if (q.grep() != null && err.startsWith("Bad pattern")) {
+            return new InvalidInputException("grep", err.replaceFirst("^Bad pattern \".*\": ", "not a valid PCRE2 pattern: "));
+        }
+        if (q.boot() != null && err.contains("boot")) {
+            return new InvalidInputException("boot", err);
+        }
+        return new HostUnavailableException("journalctl failed (exit " + p.exitValue() + "): " + err);
+    }
+
+    private static int bounded(int limit) {
+        if (limit < 1 || limit > MAX_ENTRIES) {
+            throw new IllegalArgumentException("between 1 and " + MAX_ENTRIES + " entries, not " + limit);
+        }
+        return limit;
+    }
+
+    private static Process start(List<String> argv) {
+        return start(new ProcessBuilder(argv));
+    }
+
+    private static Process start(ProcessBuilder pb) {
+        try {
+            return pb.redirectErrorStream(false).start();
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot run journalctl: " + e.getMessage(), e);
+        }
+    }
+
+    /** A running {@code journalctl --follow}; closing it ends the process. */
+    public static final class Follow implements AutoCloseable {
+
+        static final int BATCH = 500;
+
+        private final Process process;
+        private volatile boolean closed;
+
+        Follow(Process process) {
+            this.process = process;
+        }
+
+        private void pump(Consumer<List<JournalEntry>> batches, Consumer<String> ended) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8), 64 * 1024)) {
+                process.getOutputStream().close();
+                String line;
+                while ((line = in.readLine()) != null) {
+                    List<JournalEntry> batch = new ArrayList<>();
+                    add(line, batch);
+                    // what journalctl has written already goes out in the same batch
+                    while (batch.size() < BATCH && in.ready() && (line = in.readLine()) != null) {
+                        add(line, batch);
+                    }
+                    if (!batch.isEmpty()) {
+                        batches.accept(Collections.unmodifiableList(batch));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    ended.accept("following the journal failed: " + e.getMessage());
+                }
+            } finally {
+                process.destroyForcibly();
+            }
+            if (!closed) {
+                ended.accept("journalctl stopped following (exit " + exitValue() + ")");
+            }
+        }
+
+        private static void add(String line, List<JournalEntry> batch) {
+            if (line.length() <= MAX_LINE_CHARS) {
+                JournalJson.parse(line).ifPresent(batch::add);
+            }
+        }
+
+        private String exitValue() {
+            try {
+                return process.waitFor(1, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "?";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "?";
+            }
+        }
+
+        public boolean isAlive() {
+            return !closed && process.isAlive();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            process.destroyForcibly();
         }
     }
 }
