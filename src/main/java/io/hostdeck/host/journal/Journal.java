@@ -110,7 +110,12 @@ public class Journal implements DisposableBean {
 
     /** The entry at {@code cursor} if it matches the query. */
     public Optional<JournalEntry> at(JournalQuery q, String cursor) {
-        List<JournalEntry> one = read(q, List.of("--cursor=" + cursor, "--lines=1"), 1);
+        List<JournalEntry> one;
+        try {
+            one = since(q, read(q.withoutSince(), List.of("--cursor=" + cursor), 1), false);
+        } catch (UnknownCursor e) {
+            return Optional.empty();
+        }
         return one.isEmpty() || !one.get(0).cursor().equals(cursor) ? Optional.empty() : Optional.of(one.get(0));
     }
 
@@ -118,15 +123,42 @@ public class Journal implements DisposableBean {
     // entry that matches (journalctl seeks to the nearest place for a cursor it does not know)
     private Optional<List<JournalEntry>> from(JournalQuery q, String cursor, boolean reverse, int limit) {
         int n = bounded(limit);
-        List<String> args = new ArrayList<>(List.of("--cursor=" + cursor, "--lines=" + (n + 1)));
-        if (reverse) {
-            args.add("--reverse");
+        // forward, no --lines: journalctl 252 with --grep and --lines walks backwards whatever the
+        // direction asked; reading stops after n + 1 entries anyway
+        List<String> args = reverse ? List.of("--cursor=" + cursor, "--reverse", "--lines=" + (n + 1))
+                : List.of("--cursor=" + cursor);
+        List<JournalEntry> entries;
+        try {
+            entries = read(q.withoutSince(), args, n + 1);
+        } catch (UnknownCursor e) {
+            return Optional.empty();
         }
-        List<JournalEntry> entries = read(q, args, n + 1);
+        entries = since(q, entries, reverse);
         if (entries.isEmpty() || !entries.get(0).cursor().equals(cursor)) {
             return Optional.empty();
         }
         return Optional.of(entries.subList(1, entries.size()));
+    }
+
+    /**
+     * journalctl takes no --since beside a cursor, so the cursor's pages apply it here: going back
+     * they end at the first entry before it, going forward they skip what is before it.
+     */
+    private static List<JournalEntry> since(JournalQuery q, List<JournalEntry> entries, boolean reverse) {
+        if (q.since() == null) {
+            return entries;
+        }
+        List<JournalEntry> kept = new ArrayList<>(entries.size());
+        for (JournalEntry e : entries) {
+            boolean before = e.realtime() != null && e.realtime().isBefore(q.since());
+            if (before && reverse) {
+                break;
+            }
+            if (!before) {
+                kept.add(e);
+            }
+        }
+        return kept;
     }
 
     /** The time zone the target's clock shows: its /etc/localtime, else /etc/timezone, else ours. */
@@ -144,7 +176,8 @@ public class Journal implements DisposableBean {
             Consumer<String> ended) {
         List<String> args = new ArrayList<>(List.of("--follow"));
         args.add(afterCursor == null ? "--lines=all" : "--after-cursor=" + afterCursor);
-        Process p = start(argv(q, args, "json"));
+        // what follows a cursor is newer than it: --since (which journalctl refuses beside a cursor) adds nothing
+        Process p = start(argv(afterCursor == null ? q : q.withoutSince(), args, "json"));
         Follow follow = new Follow(p);
         Thread reader = new Thread(() -> follow.pump(batches, ended), "journal-follow");
         reader.setDaemon(true);
@@ -167,14 +200,15 @@ public class Journal implements DisposableBean {
     }
 
     /**
-     * Copies the newest {@code maxEntries} matching entries, oldest first, to {@code out} as they
-     * come, stopping after {@code maxBytes} (at a line's end) or {@value #EXPORT_TIMEOUT_SECONDS} s.
+     * Copies the matching entries, oldest first, to {@code out} as they come, stopping after
+     * {@code maxLines} lines, {@code maxBytes} (at a line's end) or {@value #EXPORT_TIMEOUT_SECONDS} s.
+     * (Not the newest N through --lines: journalctl 252 prints those newest first when --grep is given.)
      *
-     * @return whether the bounds cut it short
+     * @return whether a bound cut it short
      */
-    public boolean export(JournalQuery q, Format format, int maxEntries, long maxBytes, OutputStream out)
+    public boolean export(JournalQuery q, Format format, int maxLines, long maxBytes, OutputStream out)
             throws IOException {
-        List<String> argv = argv(q, List.of("--lines=" + maxEntries), format.output);
+        List<String> argv = argv(q, List.of(), format.output);
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("TZ", zone().getId());
         Process p = start(pb);
@@ -183,9 +217,10 @@ public class Journal implements DisposableBean {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             p.getOutputStream().close();
             String line;
+            int lines = 0;
             while ((line = in.readLine()) != null) {
                 byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-                if (written + bytes.length > maxBytes) {
+                if (written + bytes.length > maxBytes || ++lines > maxLines) {
                     return true;
                 }
                 out.write(bytes);
@@ -217,7 +252,11 @@ public class Journal implements DisposableBean {
                     throw new HostUnavailableException("journalctl did not answer within " + TIMEOUT_SECONDS + " s");
                 }
                 if (p.exitValue() != 0) {
-                    throw failed(p, q);
+                    RuntimeException failure = failed(p, q);
+                    // with --grep, journalctl exits 1 without a word when nothing matched
+                    if (!(q.grep() != null && failure instanceof NothingMatched)) {
+                        throw failure;
+                    }
                 }
             }
             return entries;
@@ -251,6 +290,12 @@ public class Journal implements DisposableBean {
         } catch (IOException e) {
             err = "";
         }
+        if (err.isEmpty() && p.exitValue() == 1) {
+            return new NothingMatched();
+        }
+        if (err.contains("Failed to seek to cursor")) {
+            return new UnknownCursor();
+        }
         if (q.grep() != null && err.startsWith("Bad pattern")) {
             return new InvalidInputException("grep", err.replaceFirst("^Bad pattern \".*\": ", "not a valid PCRE2 pattern: "));
         }
@@ -258,6 +303,20 @@ public class Journal implements DisposableBean {
             return new InvalidInputException("boot", err);
         }
         return new HostUnavailableException("journalctl failed (exit " + p.exitValue() + "): " + err);
+    }
+
+    /** journalctl's silent exit 1: what --grep does when no entry matched. */
+    private static final class NothingMatched extends HostUnavailableException {
+        NothingMatched() {
+            super("journalctl failed (exit 1) without saying why");
+        }
+    }
+
+    /** journalctl could not parse a cursor (one that merely names no entry seeks to the nearest place). */
+    private static final class UnknownCursor extends RuntimeException {
+        UnknownCursor() {
+            super("journalctl cannot seek to this cursor", null, false, false);
+        }
     }
 
     private static int bounded(int limit) {

@@ -44,6 +44,11 @@ public record JournalQuery(List<String> units, Integer priority, Instant since, 
         }
     }
 
+    /** The same query without its start, for a read that starts at a cursor. */
+    public JournalQuery withoutSince() {
+        return new JournalQuery(units, priority, null, until, boot, grep, identifiers, matches);
+    }
+
     /** Everything in the journal. */
     public static JournalQuery all() {
         return new JournalQuery(List.of(), null, null, null, null, null, List.of(), List.of());
