@@ -31,6 +31,7 @@ record LogRow(String cursor, String local, String utc, String iso, int priority,
         List<FieldRow> fields = e.fields().stream()
                 .map(f -> new FieldRow(f.name(), f.value() == null ? "(larger than 4096 bytes, not shown)"
                         : f.binary() ? f.value() + "  (binary, shown as UTF-8)" : f.value()))
+                .sorted(java.util.Comparator.comparing(FieldRow::name)) // as journalctl -o verbose lists them
                 .toList();
         return new LogRow(e.cursor(),
                 t == null ? "—" : LOCAL.format(t.atZone(zone)),
