@@ -74,10 +74,25 @@ onMessage((message) => {
   if (!view.awaiting) insert(message.html);
 });
 
+// An entry lists only its line; opening it loads all its fields, once, as a server-rendered fragment.
+function loadFields(event) {
+  const details = event.target;
+  if (!(details instanceof HTMLDetailsElement) || !details.open || details.dataset.loaded
+      || details.querySelector('.fields dl')) return;
+  details.dataset.loaded = 'yes';
+  const target = details.querySelector('.fields');
+  window.htmx?.ajax('GET', `/logs/entry?cursor=${encodeURIComponent(details.dataset.cursor)}`, { target, swap: 'innerHTML' });
+}
+
 /** Called for the first page and for every page htmx swaps in. */
 export function followLogs(root) {
   document.getElementById('at-entry')?.scrollIntoView({ block: 'center' });
-  const list = root.querySelector ? root.querySelector('#log-entries[data-follow]') : null;
+  const entries = root.querySelector ? root.querySelector('#log-entries') : null;
+  if (entries && !entries.dataset.bound) {
+    entries.dataset.bound = 'yes';
+    entries.addEventListener('toggle', loadFields, true); // toggle does not bubble: capture it
+  }
+  const list = entries?.dataset.follow === undefined ? null : entries;
   if (!list || (view && view.list === list)) return; // htmx:load also fires for the first page
   const filter = list.dataset.follow;
   view = {

@@ -124,7 +124,7 @@ class LogFeeds implements DisposableBean {
             if (follow != null) {
                 return;
             }
-            query = filter.query(zone, Instant.now());
+            query = filter.query(zone, Instant.now()).summary(); // pages load an entry's other fields on opening it
             List<JournalEntry> newest = journal.newest(query, 1);
             last = newest.isEmpty() ? null : newest.get(0).cursor();
             // from the newest entry there is now; when none matched yet, every one that comes

@@ -41,14 +41,14 @@ class LogReader {
     /** The newest page. */
     LogPage newest(LogFilter filter) {
         ZoneId zone = zone();
-        List<JournalEntry> entries = journal.newest(filter.query(zone, Instant.now()), PAGE + 1);
+        List<JournalEntry> entries = journal.newest(filter.query(zone, Instant.now()).summary(), PAGE + 1);
         return page(filter, zone, entries, false, null, filter.open());
     }
 
     /** The page of entries older than {@code cursor}. */
     LogPage before(LogFilter filter, String cursor) {
         ZoneId zone = zone();
-        List<JournalEntry> entries = journal.olderThan(filter.query(zone, Instant.now()), cursor, PAGE + 1)
+        List<JournalEntry> entries = journal.olderThan(filter.query(zone, Instant.now()).summary(), cursor, PAGE + 1)
                 .orElseThrow(() -> notFound("before"));
         return page(filter, zone, entries, true, cursor, false);
     }
@@ -56,7 +56,7 @@ class LogReader {
     /** The page of entries newer than {@code cursor}; when it reaches the newest, it may follow. */
     LogPage after(LogFilter filter, String cursor) {
         ZoneId zone = zone();
-        List<JournalEntry> newer = new ArrayList<>(journal.newerThan(filter.query(zone, Instant.now()), cursor,
+        List<JournalEntry> newer = new ArrayList<>(journal.newerThan(filter.query(zone, Instant.now()).summary(), cursor,
                 PAGE + 1).orElseThrow(() -> notFound("after")));
         boolean more = newer.size() > PAGE;
         List<JournalEntry> shown = new ArrayList<>(newer.subList(0, Math.min(PAGE, newer.size())));
@@ -73,8 +73,8 @@ class LogReader {
         ZoneId zone = zone();
         JournalQuery q = filter.query(zone, Instant.now());
         JournalEntry it = journal.at(q, cursor).orElseThrow(() -> notFound("at"));
-        List<JournalEntry> olderOnes = journal.olderThan(q, cursor, CONTEXT + 1).orElse(List.of());
-        List<JournalEntry> newer = new ArrayList<>(journal.newerThan(q, cursor, CONTEXT + 1).orElse(List.of()));
+        List<JournalEntry> olderOnes = journal.olderThan(q.summary(), cursor, CONTEXT + 1).orElse(List.of());
+        List<JournalEntry> newer = new ArrayList<>(journal.newerThan(q.summary(), cursor, CONTEXT + 1).orElse(List.of()));
         boolean moreNewer = newer.size() > CONTEXT;
         boolean moreOlder = olderOnes.size() > CONTEXT;
         List<JournalEntry> older = olderOnes.subList(0, Math.min(CONTEXT, olderOnes.size()));
@@ -87,6 +87,12 @@ class LogReader {
         older.forEach(e -> rows.add(LogRow.of(e, zone, base, false)));
         return new LogPage(rows, moreOlder ? rows.get(rows.size() - 1).cursor() : null,
                 moreNewer ? rows.get(0).cursor() : null, false);
+    }
+
+    /** Every field of the entry at {@code cursor}, whatever the filters. */
+    LogRow entry(String cursor) {
+        JournalEntry e = journal.at(JournalQuery.all(), cursor).orElseThrow(() -> notFound("cursor"));
+        return LogRow.of(e, zone(), permalinkBase(LogFilter.none()), true);
     }
 
     List<LogRow> rows(LogFilter filter, ZoneId zone, List<JournalEntry> entries) {

@@ -24,6 +24,11 @@ record LogRow(String cursor, String local, String utc, String iso, int priority,
     record FieldRow(String name, String value) {
     }
 
+    /** The entry's classes: its priority's colour, and whether it is the one a permalink opened. */
+    public String cssClass() {
+        return at ? "entry p" + priority + " at" : "entry p" + priority;
+    }
+
     static LogRow of(JournalEntry e, ZoneId zone, String permalinkBase, boolean at) {
         Instant t = e.realtime();
         int priority = e.priority().orElse(DEFAULT_PRIORITY);

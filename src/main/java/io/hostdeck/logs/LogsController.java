@@ -70,6 +70,17 @@ class LogsController {
         return "logs/list";
     }
 
+    /** All fields of one entry, as a fragment: a page's entry loads them when it is opened. */
+    @GetMapping("/logs/entry")
+    String entry(@RequestParam MultiValueMap<String, String> params, Model model) {
+        String cursor = LogFilter.cursor(params, "cursor");
+        if (cursor == null) {
+            throw new InvalidInputException("cursor", "missing: which entry?");
+        }
+        model.addAttribute("r", reader.entry(cursor));
+        return "logs/entries :: fields";
+    }
+
     /** A unit's log: the view filtered to it, at one canonical URL. */
     @GetMapping("/services/{unit}/logs")
     String unitLogs(@PathVariable String unit, @RequestParam MultiValueMap<String, String> params) {

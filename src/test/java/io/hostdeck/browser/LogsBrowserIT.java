@@ -63,7 +63,9 @@ class LogsBrowserIT extends AppOnTestbed {
         WebElement first = browser.driver().findElement(By.cssSelector("#log-entries details.entry"));
         first.findElement(By.tagName("summary")).click();
         assertThat(first.getAttribute("open")).isNotNull();
-        assertThat(first.findElement(By.cssSelector(".fields")).getText()).contains("SYSLOG_IDENTIFIER").contains(tag);
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(d ->
+                first.findElement(By.cssSelector(".fields")).getText().contains("SYSLOG_IDENTIFIER"));
+        assertThat(first.findElement(By.cssSelector(".fields")).getText()).contains("_CMDLINE").contains(tag);
         assertThat(first.findElement(By.tagName("time")).getAttribute("title")).endsWith(" UTC");
         assertThat(first.getAttribute("class")).contains("p3");
 

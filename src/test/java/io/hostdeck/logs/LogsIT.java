@@ -162,6 +162,13 @@ class LogsIT extends AppOnTestbed {
                 .isEqualTo(shown.subList(100 - LogReader.CONTEXT, 100 + LogReader.CONTEXT + 1));
         assertThat(opened).contains(">_SYSTEMD_UNIT</dt><dd>" + unit + "</dd>");
         assertThat(entries(get(permalink))).as("the same again").isEqualTo(context);
+
+        // a listed entry's other fields come when it is opened
+        assertThat(page).doesNotContain(">_SYSTEMD_UNIT</dt>");
+        String fields = get("/logs/entry?cursor=" + enc(target.cursor()));
+        assertThat(fields).contains(">_SYSTEMD_UNIT</dt><dd>" + unit + "</dd>").contains(">MESSAGE</dt><dd>" + target.message() + "</dd>")
+                .doesNotContain("<html");
+        assertThat(web.get("/logs/entry?cursor=" + enc("s=0;i=0")).statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -18,14 +18,32 @@ import java.util.regex.Pattern;
  * @param grep        a PCRE2 pattern on MESSAGE (journalctl -g), or null
  * @param identifiers SYSLOG_IDENTIFIER values (journalctl -t); entries of any of them
  * @param matches     exact field matches, FIELD=value
+ * @param fields      the fields to read (journalctl --output-fields), or empty for all; the cursor and
+ *                    the timestamps always come
  */
 public record JournalQuery(List<String> units, Integer priority, Instant since, Instant until, String boot,
-        String grep, List<String> identifiers, List<String> matches) {
+        String grep, List<String> identifiers, List<String> matches, List<String> fields) {
+
+    /** What a list of entries shows of each: less for journalctl to format and for us to parse. */
+    public static final List<String> SUMMARY = List.of("MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "_COMM", "_PID",
+            "SYSLOG_PID");
 
     static final Pattern MATCH = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}=[^\\x00]*");
 
+    /** A query for every field. */
+    public JournalQuery(List<String> units, Integer priority, Instant since, Instant until, String boot, String grep,
+            List<String> identifiers, List<String> matches) {
+        this(units, priority, since, until, boot, grep, identifiers, matches, List.of());
+    }
+
     public JournalQuery {
         units = List.copyOf(units);
+        fields = List.copyOf(fields);
+        for (String f : fields) {
+            if (!f.matches("[A-Z_][A-Z0-9_]{0,63}")) {
+                throw new IllegalArgumentException("not a field name: " + f);
+            }
+        }
         identifiers = List.copyOf(identifiers);
         matches = List.copyOf(matches);
         if (priority != null && (priority < 0 || priority > 7)) {
@@ -46,7 +64,12 @@ public record JournalQuery(List<String> units, Integer priority, Instant since, 
 
     /** The same query without its start, for a read that starts at a cursor. */
     public JournalQuery withoutSince() {
-        return new JournalQuery(units, priority, null, until, boot, grep, identifiers, matches);
+        return new JournalQuery(units, priority, null, until, boot, grep, identifiers, matches, fields);
+    }
+
+    /** The same query reading only the {@link #SUMMARY} fields. */
+    public JournalQuery summary() {
+        return new JournalQuery(units, priority, since, until, boot, grep, identifiers, matches, SUMMARY);
     }
 
     /** Everything in the journal. */
@@ -73,6 +96,9 @@ public record JournalQuery(List<String> units, Integer priority, Instant since, 
         }
         if (grep != null) {
             args.add("--grep=" + grep);
+        }
+        if (!fields.isEmpty()) {
+            args.add("--output-fields=" + String.join(",", fields));
         }
         // matches come last, after "--": each starts with a field name, never with "-", but say so anyway
         if (!matches.isEmpty()) {
