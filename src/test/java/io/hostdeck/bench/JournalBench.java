@@ -161,7 +161,18 @@ public final class JournalBench {
             newestRows.invoke(reader, unitFilter);
             web.get(EMPTY);
         }
-        for (String key : List.of("get", "getEmpty", "rows", "newest", "jctlRoot", "jctlApp", "jctlRootReverse", "jctlInside", "nsenterTrue",
+        org.thymeleaf.ITemplateEngine templates = ctx.getBean(org.thymeleaf.ITemplateEngine.class);
+        Object firstPage = newestRows.invoke(reader, unitFilter);
+        java.lang.reflect.Method rowsOf = firstPage.getClass().getDeclaredMethod("rows");
+        rowsOf.setAccessible(true);
+        Object pageRows = rowsOf.invoke(firstPage);
+        org.thymeleaf.context.Context fragmentContext = new org.thymeleaf.context.Context();
+        fragmentContext.setVariable("rows", pageRows);
+        java.util.Set<String> entriesFragment = java.util.Set.of("entries");
+        for (int i = 0; i < warmup * 5; i++) {
+            templates.process("logs/entries", entriesFragment, fragmentContext);
+        }
+        for (String key : List.of("get", "getEmpty", "render", "rows", "newest", "jctlRoot", "jctlApp", "jctlRootReverse", "jctlInside", "nsenterTrue",
                 "jctlVersion", "getGrep", "jctlGrep")) {
             s.put(key, new ArrayList<>(k));
         }
@@ -182,6 +193,13 @@ public final class JournalBench {
             t = System.nanoTime();
             newestRows.invoke(reader, unitFilter);
             s.get("rows").add(ms(System.nanoTime() - t));
+
+            t = System.nanoTime();
+            String html = templates.process("logs/entries", entriesFragment, fragmentContext);
+            s.get("render").add(ms(System.nanoTime() - t));
+            if (ENTRY.matcher(html).results().count() != 200) {
+                throw new IllegalStateException("the entries fragment did not render 200 entries");
+            }
 
             t = System.nanoTime();
             jr = onHost(appCommand(root));
@@ -247,6 +265,7 @@ public final class JournalBench {
         line("GET /logs?unit=" + UNIT + ", first page of 200, round trip on loopback", s.get("get"));
         line("GET /logs?unit=<a unit with no entries> (0 rows: the fixed costs)", s.get("getEmpty"));
         line("  LogReader.newest, in-process: the page's 200 rows, no HTML", s.get("rows"));
+        line("  rendering the 200 entries' fragment (logs/entries), in-process", s.get("render"));
         line("    the app's journalctl, from the host: ... --reverse --lines=201 --output-fields=<summary>", s.get("jctlApp"));
         line("  Journal.newest(unit, 201) with every field, in-process (journalctl + parsing)", s.get("newest"));
         line("journalctl --root=<testbed> -u " + UNIT + " -n 200 -o json, from the host", s.get("jctlRoot"));
