@@ -21,6 +21,7 @@ import org.thymeleaf.context.Context;
 
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.host.journal.Journal;
+import io.hostdeck.host.journal.JournalFollow;
 import io.hostdeck.host.journal.JournalEntry;
 import io.hostdeck.host.journal.JournalQuery;
 import io.hostdeck.live.LiveHub;
@@ -108,7 +109,7 @@ class LogFeeds implements DisposableBean {
         private final ZoneId zone;
         private final String permalinkBase;
         private JournalQuery query;
-        private Journal.Follow follow;
+        private JournalFollow follow;
         private String last; // the newest entry published (or there when the feed started)
         private boolean closed;
 

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -20,7 +19,6 @@ import java.util.function.Consumer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.host.HostProperties;
 import io.hostdeck.host.HostUnavailableException;
 
@@ -68,7 +66,7 @@ public class Journal implements DisposableBean {
                 throw new HostUnavailableException("journalctl did not answer within " + TIMEOUT_SECONDS + " s");
             }
             if (p.exitValue() != 0) {
-                throw failed(p, JournalQuery.all());
+                throw JournalctlFailure.of(p, JournalQuery.all());
             }
             List<String> result = new ArrayList<>();
             for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
@@ -113,7 +111,7 @@ public class Journal implements DisposableBean {
         List<JournalEntry> one;
         try {
             one = since(q, read(q.withoutSince(), List.of("--cursor=" + cursor), 1), false);
-        } catch (UnknownCursor e) {
+        } catch (JournalctlFailure.UnknownCursor e) {
             return Optional.empty();
         }
         return one.isEmpty() || !one.get(0).cursor().equals(cursor) ? Optional.empty() : Optional.of(one.get(0));
@@ -130,7 +128,7 @@ public class Journal implements DisposableBean {
         List<JournalEntry> entries;
         try {
             entries = read(q.withoutSince(), args, n + 1);
-        } catch (UnknownCursor e) {
+        } catch (JournalctlFailure.UnknownCursor e) {
             return Optional.empty();
         }
         entries = since(q, entries, reverse);
@@ -172,13 +170,13 @@ public class Journal implements DisposableBean {
      * it, handed to {@code batches} in order, a few at a time, on a thread of its own. Close the
      * returned handle to stop; {@code ended} hears once when journalctl stops by itself.
      */
-    public Follow follow(JournalQuery q, String afterCursor, Consumer<List<JournalEntry>> batches,
+    public JournalFollow follow(JournalQuery q, String afterCursor, Consumer<List<JournalEntry>> batches,
             Consumer<String> ended) {
         List<String> args = new ArrayList<>(List.of("--follow"));
         args.add(afterCursor == null ? "--lines=all" : "--after-cursor=" + afterCursor);
         // what follows a cursor is newer than it: --since (which journalctl refuses beside a cursor) adds nothing
         Process p = start(argv(afterCursor == null ? q : q.withoutSince(), args, "json"));
-        Follow follow = new Follow(p);
+        JournalFollow follow = new JournalFollow(p);
         Thread reader = new Thread(() -> follow.pump(batches, ended), "journal-follow");
         reader.setDaemon(true);
         reader.start();
@@ -252,9 +250,9 @@ public class Journal implements DisposableBean {
                     throw new HostUnavailableException("journalctl did not answer within " + TIMEOUT_SECONDS + " s");
                 }
                 if (p.exitValue() != 0) {
-                    RuntimeException failure = failed(p, q);
+                    RuntimeException failure = JournalctlFailure.of(p, q);
                     // with --grep, journalctl exits 1 without a word when nothing matched
-                    if (!(q.grep() != null && failure instanceof NothingMatched)) {
+                    if (!(q.grep() != null && failure instanceof JournalctlFailure.NothingMatched)) {
                         throw failure;
                     }
                 }
@@ -279,46 +277,6 @@ public class Journal implements DisposableBean {
         return argv;
     }
 
-    /**
-     * journalctl's own refusals of a filter become invalid input naming it (PCRE2 is the judge of a
-     * pattern, the journal of which boots it holds); anything else means the journal is unreadable.
-     */
-    private static RuntimeException failed(Process p, JournalQuery q) {
-        String err;
-        try {
-            err = new String(p.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            err = "";
-        }
-        if (err.isEmpty() && p.exitValue() == 1) {
-            return new NothingMatched();
-        }
-        if (err.contains("Failed to seek to cursor")) {
-            return new UnknownCursor();
-        }
-        if (q.grep() != null && err.startsWith("Bad pattern")) {
-            return new InvalidInputException("grep", err.replaceFirst("^Bad pattern \".*\": ", "not a valid PCRE2 pattern: "));
-        }
-        if (q.boot() != null && err.contains("boot")) {
-            return new InvalidInputException("boot", err);
-        }
-        return new HostUnavailableException("journalctl failed (exit " + p.exitValue() + "): " + err);
-    }
-
-    /** journalctl's silent exit 1: what --grep does when no entry matched. */
-    private static final class NothingMatched extends HostUnavailableException {
-        NothingMatched() {
-            super("journalctl failed (exit 1) without saying why");
-        }
-    }
-
-    /** journalctl could not parse a cursor (one that merely names no entry seeks to the nearest place). */
-    private static final class UnknownCursor extends RuntimeException {
-        UnknownCursor() {
-            super("journalctl cannot seek to this cursor", null, false, false);
-        }
-    }
-
     private static int bounded(int limit) {
         if (limit < 1 || limit > MAX_ENTRIES) {
             throw new IllegalArgumentException("between 1 and " + MAX_ENTRIES + " entries, not " + limit);
@@ -335,72 +293,6 @@ public class Journal implements DisposableBean {
             return pb.redirectErrorStream(false).start();
         } catch (IOException e) {
             throw new HostUnavailableException("cannot run journalctl: " + e.getMessage(), e);
-        }
-    }
-
-    /** A running {@code journalctl --follow}; closing it ends the process. */
-    public static final class Follow implements AutoCloseable {
-
-        static final int BATCH = 500;
-
-        private final Process process;
-        private volatile boolean closed;
-
-        Follow(Process process) {
-            this.process = process;
-        }
-
-        private void pump(Consumer<List<JournalEntry>> batches, Consumer<String> ended) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8), 64 * 1024)) {
-                process.getOutputStream().close();
-                String line;
-                while ((line = in.readLine()) != null) {
-                    List<JournalEntry> batch = new ArrayList<>();
-                    add(line, batch);
-                    // what journalctl has written already goes out in the same batch
-                    while (batch.size() < BATCH && in.ready() && (line = in.readLine()) != null) {
-                        add(line, batch);
-                    }
-                    if (!batch.isEmpty()) {
-                        batches.accept(Collections.unmodifiableList(batch));
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                if (!closed) {
-                    ended.accept("following the journal failed: " + e.getMessage());
-                }
-            } finally {
-                process.destroyForcibly();
-            }
-            if (!closed) {
-                ended.accept("journalctl stopped following (exit " + exitValue() + ")");
-            }
-        }
-
-        private static void add(String line, List<JournalEntry> batch) {
-            if (line.length() <= MAX_LINE_CHARS) {
-                JournalJson.parse(line).ifPresent(batch::add);
-            }
-        }
-
-        private String exitValue() {
-            try {
-                return process.waitFor(1, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "?";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "?";
-            }
-        }
-
-        public boolean isAlive() {
-            return !closed && process.isAlive();
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            process.destroyForcibly();
         }
     }
 }
