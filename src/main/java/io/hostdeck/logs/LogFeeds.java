@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 
+import io.hostdeck.error.ConflictException;
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.host.journal.Journal;
 import io.hostdeck.host.journal.JournalFollow;
@@ -38,6 +39,8 @@ class LogFeeds implements DisposableBean {
     /** At most this many entries are caught up; a page further behind is told to reload. */
     static final int CATCH_UP = 1000;
     static final long SWEEP_SECONDS = 5;
+    /** At most this many different views are followed at once (one journalctl --follow each). */
+    static final int MAX_FEEDS = 32;
 
     private static final Logger log = LoggerFactory.getLogger(LogFeeds.class);
 
@@ -64,6 +67,10 @@ class LogFeeds implements DisposableBean {
 
     void join(String key, LogFilter filter, String from, Consumer<Object> subscribe) {
         while (true) {
+            // each feed is a journalctl process: a page cannot start them without bound
+            if (!feeds.containsKey(key) && feeds.size() >= MAX_FEEDS) {
+                throw new ConflictException("already following " + MAX_FEEDS + " different log views; close some pages");
+            }
             Feed feed = feeds.computeIfAbsent(key, k -> new Feed(k, filter));
             synchronized (feed) {
                 if (feed.closed) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -37,8 +38,10 @@ public class Journal implements DisposableBean {
     public static final int MAX_ENTRIES = 5000;
     static final int MAX_LINE_CHARS = 4 * 1024 * 1024;
     static final long EXPORT_TIMEOUT_SECONDS = 120;
+    static final int MAX_RUNNING = 8;
 
     private final HostProperties host;
+    private final Semaphore running = new Semaphore(MAX_RUNNING);
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "journalctl-watchdog");
         t.setDaemon(true);
@@ -232,6 +235,28 @@ public class Journal implements DisposableBean {
     }
 
     private List<JournalEntry> read(JournalQuery q, List<String> position, int limit) {
+        acquire();
+        try {
+            return readNow(q, position, limit);
+        } finally {
+            running.release();
+        }
+    }
+
+    /** At most {@value #MAX_RUNNING} reads at once: a burst of page loads queues instead of forking without bound. */
+    private void acquire() {
+        try {
+            if (!running.tryAcquire(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new HostUnavailableException("the journal is busy: " + MAX_RUNNING + " reads have been running for "
+                        + TIMEOUT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostUnavailableException("interrupted while waiting to read the journal", e);
+        }
+    }
+
+    private List<JournalEntry> readNow(JournalQuery q, List<String> position, int limit) {
         Process p = start(argv(q, position, "json"));
         ScheduledFuture<?> kill = watchdog.schedule(p::destroyForcibly, TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<JournalEntry> entries = new ArrayList<>(Math.min(limit, 256));
