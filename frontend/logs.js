@@ -56,8 +56,10 @@ onState((state) => {
 
 onMessage((message) => {
   if (!view || !document.body.contains(view.list)) return;
-  if (message.type === 'error' && typeof message.message === 'string' && message.message.startsWith('logs ')) {
-    problem(`Live follow stopped: ${message.message.substring(5)}`);
+  // the server names the topic in its errors: "logs from: …" (a bad argument), "cannot follow logs: …"
+  if (message.type === 'error' && typeof message.message === 'string'
+      && (message.message.startsWith('logs ') || message.message.startsWith('cannot follow logs'))) {
+    problem(`Live follow stopped: ${message.message.replace(/^logs |^cannot follow logs: /, '')}`);
     return;
   }
   if (message.type !== 'logs' || message.key !== view.key || view.paused) return;
