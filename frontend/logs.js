@@ -8,7 +8,7 @@ let view = null;
 
 function newestCursor() {
   const first = view.list.querySelector('details.entry');
-  return first ? first.dataset.cursor : '';
+  return first ? first.dataset.cursor : (view.list.dataset.from || '');
 }
 
 function argument() {

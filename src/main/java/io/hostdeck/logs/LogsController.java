@@ -67,6 +67,7 @@ class LogsController {
         model.addAttribute("priorities", LogFilter.PRIORITIES);
         model.addAttribute("zone", reader.zone().getId());
         model.addAttribute("at", at);
+        model.addAttribute("after", after); // an empty page after an entry follows from that entry
         return "logs/list";
     }
 

@@ -136,6 +136,12 @@ class LogsIT extends AppOnTestbed {
         assertThat(newer.find()).isTrue();
         List<Entry> back = entries(get(newer.group(1).replace("&amp;", "&")));
         assertThat(back).isEqualTo(entries(first));
+
+        // after the newest entry: nothing yet, and it follows from that entry
+        String newest = entries(first).get(0).cursor();
+        String none = get(url + "&after=" + enc(newest));
+        assertThat(entries(none)).isEmpty();
+        assertThat(none).contains("id=\"no-entries\"").contains("data-from=\"" + newest + "\"").contains("data-follow=");
     }
 
     @Test
