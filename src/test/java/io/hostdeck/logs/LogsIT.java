@@ -196,6 +196,12 @@ class LogsIT extends AppOnTestbed {
             {"identifier=" + enc("a\u0007"), "identifier: &#39;a\u0007&#39; is not a syslog identifier"},
             {"prio=err", "prio: not a filter of the log view"},
         };
+        WebSession anonymous = new WebSession(port);
+        for (String path : new String[] {"/logs?unit=" + unit, "/logs/download?unit=" + unit, "/logs/entry?cursor=s%3D1"}) {
+            HttpResponse<String> r = anonymous.get(path);
+            assertThat(r.statusCode()).as("logged out: " + path).isEqualTo(302);
+            assertThat(r.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+        }
         for (String[] c : cases) {
             HttpResponse<String> r = web.get("/logs?" + c[0]);
             assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
