@@ -1,6 +1,7 @@
 import { connect, onState, currentState } from './live.js';
 import { follow } from './services.js';
 import { followCgroups } from './cgroups.js';
+import { followLogs } from './logs.js';
 
 // htmx requests carry the CSRF token in a header; the token comes from the page's meta tags.
 const header = document.querySelector('meta[name="csrf-header"]')?.content;
@@ -24,6 +25,8 @@ document.addEventListener('htmx:load', (event) => {
   showState(currentState());
   follow(event.target);
   followCgroups(event.target);
+  followLogs(event.target);
 });
 follow(document);
 followCgroups(document);
+followLogs(document);

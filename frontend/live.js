@@ -29,7 +29,7 @@ export function connect() {
   socket.addEventListener('open', () => {
     delay = 1000;
     setState('live');
-    subscriptions.forEach((message) => sendNow(message));
+    subscriptions.forEach((message) => sendNow(typeof message === 'function' ? message() : message));
   });
   socket.addEventListener('message', (event) => {
     let message;
@@ -51,6 +51,22 @@ export function subscribe(topic, arg = '') {
   if (subscriptions.has(key)) return;
   subscriptions.set(key, message);
   sendNow(message);
+}
+
+/**
+ * Follows a topic whose argument changes as the page goes (a log view's newest entry): argOf() is
+ * asked at every send, so a reconnect resumes from where the page is. One such topic per name.
+ */
+export function subscribeWith(topic, argOf) {
+  const message = () => ({ type: 'subscribe', topic, arg: argOf() });
+  subscriptions.set(`${topic}\u0000*`, message);
+  sendNow(message());
+}
+
+/** Sends a subscribeWith topic's subscription again, with its argument as it is now. */
+export function resend(topic) {
+  const message = subscriptions.get(`${topic}\u0000*`);
+  if (message) sendNow(message());
 }
 
 export function currentState() { return state; }

@@ -81,7 +81,7 @@ class LiveHandler extends TextWebSocketHandler {
         }
         try {
             String key = topic.key(arg);
-            hub.subscribe(session, key, topic.snapshot(key));
+            topic.join(key, arg, first -> hub.subscribe(session, key, first));
         } catch (InvalidInputException e) {
             error(session, topicName + " " + e.getMessage());
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.hostdeck.live;
 
+import java.util.function.Consumer;
+
 /**
  * Something a page can follow over its WebSocket. Features implement it: {@link #key} checks the
  * subscription's argument (a forged unit name is refused there) and names the stream,
@@ -16,4 +18,15 @@ public interface LiveTopic {
 
     /** The state a subscriber starts from, as a message. */
     Object snapshot(String key);
+
+    /**
+     * Joins a subscriber to the stream: {@code subscribe} adds it and sends it its first message. A
+     * topic whose messages are whole states does that with the {@link #snapshot}. A topic whose
+     * messages are additions (log entries) overrides this: it works out what this subscriber
+     * missed (from its argument, e.g. the last entry it has) and calls {@code subscribe} while
+     * holding the lock its publisher holds, so no message falls between the two or arrives twice.
+     */
+    default void join(String key, String argument, Consumer<Object> subscribe) {
+        subscribe.accept(snapshot(key));
+    }
 }

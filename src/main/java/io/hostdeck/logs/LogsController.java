@@ -1,0 +1,134 @@
+package io.hostdeck.logs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.host.journal.Journal;
+
+/**
+ * The journal view: {@code /logs} with every filter and the paging cursor in the query string, a
+ * unit's shortcut {@code /services/NAME/logs}, and the download of a view's entries.
+ */
+@Controller
+class LogsController {
+
+    static final Set<String> FILTERS = Set.of("unit", "priority", "since", "until", "boot", "grep", "identifier", "match");
+    static final Set<String> PAGING = Set.of("before", "after", "at");
+    /** A download holds at most this many lines (the oldest that match; one per entry in JSON) and bytes. */
+    static final int DOWNLOAD_LINES = 100_000;
+    static final long DOWNLOAD_BYTES = 256L * 1024 * 1024;
+
+    private final LogReader reader;
+    private final Journal journal;
+
+    LogsController(LogReader reader, Journal journal) {
+        this.reader = reader;
+        this.journal = journal;
+    }
+
+    @GetMapping("/logs")
+    String logs(@RequestParam MultiValueMap<String, String> params, Model model) {
+        known(params, Set.of());
+        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now());
+        String before = LogFilter.cursor(params, "before");
+        String after = LogFilter.cursor(params, "after");
+        String at = LogFilter.cursor(params, "at");
+        if ((before != null ? 1 : 0) + (after != null ? 1 : 0) + (at != null ? 1 : 0) > 1) {
+            throw new InvalidInputException(at != null ? "at" : "after", "use only one of before, after and at");
+        }
+        LogPage page = before != null ? reader.before(filter, before)
+                : after != null ? reader.after(filter, after)
+                : at != null ? reader.at(filter, at)
+                : reader.newest(filter);
+        String q = filter.queryString();
+        String base = "/logs?" + (q.isEmpty() ? "" : q + "&");
+        model.addAttribute("filter", filter);
+        model.addAttribute("page", page);
+        model.addAttribute("rows", page.rows());
+        model.addAttribute("filterQuery", q);
+        model.addAttribute("olderUrl", page.older() == null ? null : base + "before=" + LogFilter.enc(page.older()));
+        model.addAttribute("newerUrl", page.newer() == null ? null : base + "after=" + LogFilter.enc(page.newer()));
+        model.addAttribute("priorities", LogFilter.PRIORITIES);
+        model.addAttribute("zone", reader.zone().getId());
+        model.addAttribute("at", at);
+        model.addAttribute("after", after); // an empty page after an entry follows from that entry
+        return "logs/list";
+    }
+
+    /** All fields of one entry, as a fragment: a page's entry loads them when it is opened. */
+    @GetMapping("/logs/entry")
+    String entry(@RequestParam MultiValueMap<String, String> params, Model model) {
+        String cursor = LogFilter.cursor(params, "cursor");
+        if (cursor == null) {
+            throw new InvalidInputException("cursor", "missing: which entry?");
+        }
+        model.addAttribute("r", reader.entry(cursor));
+        return "logs/entries :: fields";
+    }
+
+    /** A unit's log: the view filtered to it, at one canonical URL. */
+    @GetMapping("/services/{unit}/logs")
+    String unitLogs(@PathVariable String unit, @RequestParam MultiValueMap<String, String> params) {
+        known(params, Set.of());
+        LogFilter.parse(Map.of("unit", List.of(unit)), reader.zone(), Instant.now()); // checks the name
+        StringBuilder target = new StringBuilder("/logs?unit=").append(LogFilter.enc(unit));
+        params.forEach((name, values) -> values.forEach(v -> target.append('&').append(LogFilter.enc(name))
+                .append('=').append(LogFilter.enc(v))));
+        return "redirect:" + target;
+    }
+
+    /** The view's entries, oldest first, as text or JSON lines, streamed and bounded. */
+    @GetMapping("/logs/download")
+    ResponseEntity<StreamingResponseBody> download(@RequestParam MultiValueMap<String, String> params) {
+        known(params, Set.of("format"));
+        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now());
+        String format = params.getFirst("format") == null ? "text" : params.getFirst("format");
+        Journal.Format f = switch (format) {
+            case "text" -> Journal.Format.TEXT;
+            case "json" -> Journal.Format.JSON;
+            default -> throw new InvalidInputException("format", "'" + format + "' is not text or json");
+        };
+        var query = reader.query(filter);
+        journal.newest(query, 1); // journalctl's verdict on the filters (a bad pattern, an unknown boot) before streaming
+        StreamingResponseBody body = out -> {
+            boolean cut = journal.export(query, f, DOWNLOAD_LINES, DOWNLOAD_BYTES, out);
+            if (cut && f == Journal.Format.TEXT) {
+                out.write(("-- cut here: at most " + DOWNLOAD_LINES + " lines or " + (DOWNLOAD_BYTES >> 20)
+                        + " MiB; narrow the filters (since, until) for the rest --\n").getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        String name = "journal." + (f == Journal.Format.JSON ? "json" : "txt");
+        return ResponseEntity.ok()
+                .contentType(f == Journal.Format.JSON ? MediaType.parseMediaType("application/x-ndjson")
+                        : new MediaType("text", "plain", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
+                .body(body);
+    }
+
+    /** A parameter this view does not know is refused: a misspelt filter would otherwise show everything. */
+    private static void known(MultiValueMap<String, String> params, Set<String> extra) {
+        for (String name : params.keySet()) {
+            if (!FILTERS.contains(name) && !PAGING.contains(name) && !extra.contains(name)) {
+                throw new InvalidInputException(name.length() > 40 ? name.substring(0, 40) + "…" : name,
+                        "not a filter of the log view; filters: unit, priority, since, until, boot, grep, "
+                                + "identifier, match (FIELD=value)");
+            }
+        }
+    }
+}

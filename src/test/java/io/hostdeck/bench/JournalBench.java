@@ -1,0 +1,319 @@
+package io.hostdeck.bench;
+
+import static io.hostdeck.bench.Figures.cpuModel;
+import static io.hostdeck.bench.Figures.line;
+import static io.hostdeck.bench.Figures.median;
+import static io.hostdeck.bench.Figures.osName;
+import static io.hostdeck.bench.Figures.p95;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.hostdeck.HostdeckApplication;
+import io.hostdeck.host.journal.Journal;
+import io.hostdeck.host.journal.JournalEntry;
+import io.hostdeck.host.journal.JournalQuery;
+import io.hostdeck.support.TestUsers;
+import io.hostdeck.support.WebSession;
+import io.hostdeck.testbed.Testbed;
+
+/**
+ * Benchmark, not a test: the first page of a unit's log (200 entries) with N entries in its
+ * journal, beside {@code journalctl -u UNIT -n 200 -o json} in the same run. Prints median and p95
+ * of each and exits; the figures go to {@code docs/benchmarks.md} by hand.
+ *
+ * <pre>
+ * flock /tmp/hostdeck-mvn.lock sh -c './mvnw -q test-compile && ./mvnw -q exec:java \
+ *     -Dexec.mainClass=io.hostdeck.bench.JournalBench -Dexec.classpathScope=test -Dexec.args="100000 30"'
+ * </pre>
+ *
+ * Arguments: N entries (default 100000), K measured rounds (default 30), W warm-up rounds (default
+ * 20). Needs root (its own testbed, "jbench", torn down in a finally block and a shutdown hook).
+ */
+public final class JournalBench {
+
+    private static final String NAME = "jbench";
+    private static final String UNIT = "jbench.service";
+    private static final String NEEDLE = "needle-7f3a";
+    private static final Duration T = Duration.ofSeconds(120);
+    private static final String EMPTY = "/logs?unit=jbench-nothing.service";
+    private static final Pattern ENTRY = Pattern.compile("<details class=\"entry");
+
+    private JournalBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int k = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        AtomicReference<Testbed> testbed = new AtomicReference<>();
+        AtomicReference<ConfigurableApplicationContext> app = new AtomicReference<>();
+        AtomicBoolean booting = new AtomicBoolean();
+        Thread hook = new Thread(() -> stop(app, testbed, booting), "bench-teardown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Testbed.teardown(NAME); // what a killed earlier run left
+            booting.set(true);
+            testbed.set(Testbed.boot(NAME));
+            run(testbed.get(), app, n, k, warmup);
+        } finally {
+            stop(app, testbed, booting);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    private static void stop(AtomicReference<ConfigurableApplicationContext> app, AtomicReference<Testbed> testbed,
+            AtomicBoolean booting) {
+        ConfigurableApplicationContext ctx = app.getAndSet(null);
+        if (ctx != null) {
+            ctx.close();
+        }
+        Testbed tb = testbed.getAndSet(null);
+        if (tb != null) {
+            tb.close();
+        } else if (booting.getAndSet(false)) {
+            Testbed.teardown(NAME);
+        }
+        booting.set(false);
+    }
+
+    private static void run(Testbed tb, AtomicReference<ConfigurableApplicationContext> app, int n, int k, int warmup)
+            throws Exception {
+        // ---- 1. one unit writes N lines on stdout (journald's rate limit is off in the testbed)
+        long t0 = System.nanoTime();
+        ok(tb.exec(T, "systemd-run", "--quiet", "--wait", "--unit=" + UNIT, "/usr/bin/awk", "BEGIN { for (i = 1; i <= "
+                // the needle split in two on the command line, which systemd logs as it starts the unit
+                + n + "; i++) print (i == " + (n / 2) + " ? \"jbench needle-\" \"7f3a line \" i : \"jbench line \" i) }"),
+                "systemd-run awk");
+        String root = tb.root().toString();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!onHost("journalctl", "--root=" + root, "-u", UNIT, "-n", "1", "-o", "cat").stdout()
+                .contains("jbench line " + n)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the last line never reached the journal");
+            }
+            Thread.sleep(100);
+        }
+        long stored = onHost("journalctl", "--root=" + root, "-u", UNIT, "-o", "cat", "--grep=^jbench ")
+                .stdout().lines().count();
+        System.out.printf(Locale.ROOT, "journal: %d of %d lines of %s stored in %.1f s%n", stored, n, UNIT,
+                ms(System.nanoTime() - t0) / 1000);
+        if (stored != n) {
+            throw new IllegalStateException("journald stored " + stored + " of " + n + " lines");
+        }
+
+        // ---- 2. the app, in-process, pointed at the testbed
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(HostdeckApplication.class)
+                .registerShutdownHook(false)
+                .run("--hostdeck.host.root=" + root, "--hostdeck.host.bus=" + tb.busAddress(),
+                        "--hostdeck.users-file=" + TestUsers.write(), "--server.port=0", "--logging.level.root=WARN");
+        app.set(ctx);
+        int port = ctx.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+        Journal journal = ctx.getBean(Journal.class);
+        JournalQuery unitQuery = new JournalQuery(List.of(UNIT), null, null, null, null, null, List.of(), List.of());
+        WebSession web = new WebSession(port);
+        String location = web.login("viewer", TestUsers.PASSWORD).headers().firstValue("Location").orElse("");
+        if (location.contains("error") || location.contains("login")) {
+            throw new IllegalStateException("login as viewer failed: " + location);
+        }
+        String page = "/logs?unit=" + UNIT;
+        String grepPage = "/logs?unit=" + UNIT + "&grep=" + NEEDLE;
+
+        // ---- 3. warm-up
+        for (int i = 0; i < warmup; i++) {
+            check(web.get(page), 200, "jbench line " + n);
+            check(web.get(grepPage), 1, NEEDLE);
+            journal.newest(unitQuery, 201);
+            onHost("journalctl", "--root=" + root, "-u", UNIT, "-n", "200", "-o", "json");
+            tb.exec(T, "journalctl", "-u", UNIT, "-n", "200", "-o", "json");
+        }
+
+        // ---- 4. K rounds, one of each per round
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
+        Map<String, List<Double>> s = new LinkedHashMap<>();
+        Object reader = ctx.getBean("logReader");
+        Object filter = Class.forName("io.hostdeck.logs.LogFilter").getDeclaredMethod("parse", Map.class,
+                java.time.ZoneId.class, java.time.Instant.class);
+        java.lang.reflect.Method parse = (java.lang.reflect.Method) filter;
+        parse.setAccessible(true);
+        Object unitFilter = parse.invoke(null, Map.of("unit", List.of(UNIT)), java.time.ZoneOffset.UTC,
+                java.time.Instant.now());
+        java.lang.reflect.Method newestRows = reader.getClass().getDeclaredMethod("newest", unitFilter.getClass());
+        newestRows.setAccessible(true);
+        for (int i = 0; i < warmup; i++) {
+            newestRows.invoke(reader, unitFilter);
+            web.get(EMPTY);
+        }
+        org.thymeleaf.ITemplateEngine templates = ctx.getBean(org.thymeleaf.ITemplateEngine.class);
+        Object firstPage = newestRows.invoke(reader, unitFilter);
+        java.lang.reflect.Method rowsOf = firstPage.getClass().getDeclaredMethod("rows");
+        rowsOf.setAccessible(true);
+        Object pageRows = rowsOf.invoke(firstPage);
+        org.thymeleaf.context.Context fragmentContext = new org.thymeleaf.context.Context();
+        fragmentContext.setVariable("rows", pageRows);
+        java.util.Set<String> entriesFragment = java.util.Set.of("entries");
+        for (int i = 0; i < warmup * 5; i++) {
+            templates.process("logs/entries", entriesFragment, fragmentContext);
+        }
+        for (String key : List.of("get", "getEmpty", "render", "rows", "newest", "jctlRoot", "jctlApp", "jctlRootReverse", "jctlInside", "nsenterTrue",
+                "jctlVersion", "getGrep", "jctlGrep")) {
+            s.put(key, new ArrayList<>(k));
+        }
+        int htmlKib = 0;
+        for (int i = 0; i < k; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = web.get(page);
+            s.get("get").add(ms(System.nanoTime() - t));
+            Testbed.Result jr;
+            check(r, 200, "jbench line " + n);
+            htmlKib = r.body().length() / 1024;
+
+            t = System.nanoTime();
+            r = web.get(EMPTY);
+            s.get("getEmpty").add(ms(System.nanoTime() - t));
+            check(r, 0, "No entries match");
+
+            t = System.nanoTime();
+            newestRows.invoke(reader, unitFilter);
+            s.get("rows").add(ms(System.nanoTime() - t));
+
+            t = System.nanoTime();
+            String html = templates.process("logs/entries", entriesFragment, fragmentContext);
+            s.get("render").add(ms(System.nanoTime() - t));
+            if (ENTRY.matcher(html).results().count() != 200) {
+                throw new IllegalStateException("the entries fragment did not render 200 entries");
+            }
+
+            t = System.nanoTime();
+            jr = onHost(appCommand(root));
+            s.get("jctlApp").add(ms(System.nanoTime() - t));
+            lines(jr, 201);
+
+            t = System.nanoTime();
+            List<JournalEntry> entries = journal.newest(unitQuery, 201);
+            s.get("newest").add(ms(System.nanoTime() - t));
+            if (entries.size() != 201) {
+                throw new IllegalStateException("Journal.newest gave " + entries.size() + " entries");
+            }
+
+            t = System.nanoTime();
+            jr = onHost("journalctl", "--root=" + root, "-u", UNIT, "-n", "200", "-o", "json");
+            s.get("jctlRoot").add(ms(System.nanoTime() - t));
+            lines(jr, 200);
+
+            t = System.nanoTime();
+            jr = onHost("journalctl", "--root=" + root, "--output=json", "--no-pager", "--quiet", "--reverse",
+                    "--lines=201", "--unit=" + UNIT);
+            s.get("jctlRootReverse").add(ms(System.nanoTime() - t));
+            lines(jr, 201);
+
+            t = System.nanoTime();
+            jr = tb.exec(T, "journalctl", "-u", UNIT, "-n", "200", "-o", "json");
+            s.get("jctlInside").add(ms(System.nanoTime() - t));
+            lines(jr, 200);
+
+            t = System.nanoTime();
+            ok(tb.exec(T, "true"), "true");
+            s.get("nsenterTrue").add(ms(System.nanoTime() - t));
+
+            t = System.nanoTime();
+            ok(onHost("journalctl", "--version"), "journalctl --version");
+            s.get("jctlVersion").add(ms(System.nanoTime() - t));
+
+            if (i % 3 == 0) { // the scans take long: a third of the rounds
+                t = System.nanoTime();
+                check(web.get(grepPage), 1, NEEDLE);
+                s.get("getGrep").add(ms(System.nanoTime() - t));
+
+                t = System.nanoTime();
+                jr = onHost("journalctl", "--root=" + root, "-u", UNIT, "-n", "200", "-o", "json", "-g", NEEDLE);
+                s.get("jctlGrep").add(ms(System.nanoTime() - t));
+                lines(jr, 1);
+            }
+        }
+        String loadAfter = Files.readString(Path.of("/proc/loadavg")).strip();
+
+        // ---- 5. the table
+        Runtime rt = Runtime.getRuntime();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "JournalBench: N=%d entries of %s, K=%d rounds (after %d warm-up), %s%n", n, UNIT,
+                k, warmup, onHost("journalctl", "--version").stdout().lines().findFirst().orElse(""));
+        System.out.printf(Locale.ROOT, "machine: %d CPUs (%s), %s, kernel %s; JVM %s %s%n", rt.availableProcessors(),
+                cpuModel(), osName(), System.getProperty("os.version"), System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"));
+        System.out.printf(Locale.ROOT, "load average before/after: %s / %s; first page: %d KiB of HTML%n%n", loadBefore,
+                loadAfter, htmlKib);
+        System.out.println("| what | median ms | p95 ms | min ms | max ms |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        line("GET /logs?unit=" + UNIT + ", first page of 200, round trip on loopback", s.get("get"));
+        line("GET /logs?unit=<a unit with no entries> (0 rows: the fixed costs)", s.get("getEmpty"));
+        line("  LogReader.newest, in-process: the page's 200 rows, no HTML", s.get("rows"));
+        line("  rendering the 200 entries' fragment (logs/entries), in-process", s.get("render"));
+        line("    the app's journalctl, from the host: ... --reverse --lines=201 --output-fields=<summary>", s.get("jctlApp"));
+        line("  Journal.newest(unit, 201) with every field, in-process (journalctl + parsing)", s.get("newest"));
+        line("journalctl --root=<testbed> -u " + UNIT + " -n 200 -o json, from the host", s.get("jctlRoot"));
+        line("  the same newest first with every field: ... --reverse --lines=201, from the host", s.get("jctlRootReverse"));
+        line("journalctl -u " + UNIT + " -n 200 -o json inside the testbed, via nsenter", s.get("jctlInside"));
+        line("  baseline: `true` via the same nsenter path", s.get("nsenterTrue"));
+        line("  baseline: journalctl --version, from the host (starting the process)", s.get("jctlVersion"));
+        line("GET /logs?unit=...&grep=" + NEEDLE + " (scans all " + n + ")", s.get("getGrep"));
+        line("journalctl --root=<testbed> -u ... -n 200 -o json -g " + NEEDLE + ", from the host", s.get("jctlGrep"));
+        double get = median(s.get("get"));
+        double peer = median(s.get("jctlRoot"));
+        System.out.printf(Locale.ROOT, "%ngoal: first page within 1.5x of journalctl and under 300 ms: median %.1f ms = "
+                + "%.2fx journalctl's %.1f ms (p95 %.1f ms) -> %s%n", get, get / peer, peer, p95(s.get("get")),
+                get < 300 && get <= 1.5 * peer ? "met" : "NOT met");
+    }
+
+    private static String[] appCommand(String root) {
+        return new String[] {"journalctl", "--root=" + root, "--output=json", "--no-pager", "--quiet", "--reverse",
+            "--lines=201", "--unit=" + UNIT, "--output-fields=" + String.join(",", JournalQuery.SUMMARY)};
+    }
+
+    private static void check(HttpResponse<String> r, int entries, String expect) {
+        long shown = ENTRY.matcher(r.body()).results().count();
+        if (r.statusCode() != 200 || shown != entries || !r.body().contains(expect)) {
+            throw new IllegalStateException("GET " + r.uri() + ": status " + r.statusCode() + ", " + shown
+                    + " entries, " + (r.body().contains(expect) ? "" : "no '" + expect + "'"));
+        }
+    }
+
+    private static void lines(Testbed.Result r, int expected) {
+        ok(r, "journalctl");
+        long lines = r.stdout().lines().count();
+        if (lines != expected) {
+            throw new IllegalStateException("journalctl printed " + lines + " lines, not " + expected);
+        }
+    }
+
+    private static Testbed.Result onHost(String... argv) {
+        return Testbed.runOnHost(T, argv);
+    }
+
+    private static void ok(Testbed.Result r, String what) {
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(what + " failed (exit " + r.exitCode() + "): " + r.stderr());
+        }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}
