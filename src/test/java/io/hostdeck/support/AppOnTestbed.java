@@ -23,6 +23,9 @@ import io.hostdeck.testbed.TestbedExtension;
 public abstract class AppOnTestbed {
 
     protected static final Duration T = Duration.ofSeconds(30);
+    /** The suite's audit file: a new one per run. */
+    protected static final java.nio.file.Path AUDIT_FILE = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "hostdeck-audit-" + ProcessHandle.current().pid() + ".log");
 
     @DynamicPropertySource
     static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
@@ -30,6 +33,7 @@ public abstract class AppOnTestbed {
         registry.add("hostdeck.host.root", () -> testbed.root().toString());
         registry.add("hostdeck.host.bus", testbed::busAddress);
         registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
+        registry.add("hostdeck.audit.file", () -> AUDIT_FILE.toString());
     }
 
     @LocalServerPort

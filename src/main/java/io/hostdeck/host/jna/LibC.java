@@ -26,4 +26,13 @@ public interface LibC extends Library {
     int close(int fd) throws LastErrorException;
 
     int syscall(long number, Object... args) throws LastErrorException;
+
+    int AF_UNIX = 1;
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 02000000;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    /** {@code addr} is a struct sockaddr_un: the family (2 bytes, host order) and a NUL-terminated path. */
+    long sendto(int fd, byte[] buffer, long length, int flags, byte[] addr, int addrLength) throws LastErrorException;
 }
