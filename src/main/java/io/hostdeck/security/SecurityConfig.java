@@ -1,5 +1,19 @@
 package io.hostdeck.security;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+
+import io.hostdeck.audit.AuditLog;
+import io.hostdeck.host.accounts.PamAccounts;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -28,8 +42,9 @@ class SecurityConfig {
             + "form-action 'self'; frame-ancestors 'none'";
 
     @Bean
-    SecurityFilterChain web(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(requests -> requests
+    SecurityFilterChain web(HttpSecurity http, AuthenticationManager logins) throws Exception {
+        http.authenticationManager(logins)
+            .authorizeHttpRequests(requests -> requests
                 .requestMatchers("/login", "/app/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
                 // the same rules as the privileged service layer's, so a request below its role
                 // is refused before it reaches any controller
@@ -37,10 +52,11 @@ class SecurityConfig {
                         "/services/*/mask", "/services/*/unmask", "/services/*/limits", "/services/new",
                         "/services/*/edit", "/services/*/delete", "/cgroups/limits", "/containers/*/exec")
                     .hasRole(Role.ADMIN.name())
-                .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit").hasRole(Role.ADMIN.name())
+                .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit", "/audit").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.POST, "/services/**", "/containers/**").hasRole(Role.OPERATOR.name())
                 .anyRequest().hasRole(Role.VIEWER.name()))
-            .formLogin(form -> form.loginPage("/login").permitAll())
+            .formLogin(form -> form.loginPage("/login").permitAll()
+                .failureHandler(new SimpleUrlAuthenticationFailureHandler("/login?error")))
             .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
             .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint()))
             .headers(headers -> headers
@@ -68,6 +84,25 @@ class SecurityConfig {
                 login.commence(request, response, e);
             }
         };
+    }
+
+    /**
+     * The users file first, then (unless {@code hostdeck.pam.enabled=false}) the machine's accounts
+     * through PAM; every attempt throttled and audited.
+     */
+    @Bean
+    AuthenticationManager authenticationManager(FileUserDetailsService users, PasswordEncoder encoder, PamAccounts pam,
+            GroupRoles roles, LoginThrottle throttle, AuditLog audit,
+            @Value("${hostdeck.pam.enabled:true}") boolean pamEnabled) {
+        DaoAuthenticationProvider file = new DaoAuthenticationProvider(users);
+        file.setPasswordEncoder(encoder);
+        List<AuthenticationProvider> providers = new ArrayList<>(List.of(file));
+        if (pamEnabled) {
+            providers.add(new PamAuthenticationProvider(pam, roles));
+        }
+        ProviderManager manager = new ProviderManager(providers);
+        manager.setEraseCredentialsAfterAuthentication(true);
+        return new AuditedAuthentication(manager, throttle, audit);
     }
 
     @Bean
