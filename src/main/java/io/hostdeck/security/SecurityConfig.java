@@ -11,6 +11,10 @@ import org.springframework.security.authentication.dao.DaoAuthenticationProvider
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.session.SessionRegistryImpl;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
+
 import io.hostdeck.audit.AuditLog;
 import io.hostdeck.host.accounts.PamAccounts;
 
@@ -42,8 +46,11 @@ class SecurityConfig {
             + "form-action 'self'; frame-ancestors 'none'";
 
     @Bean
-    SecurityFilterChain web(HttpSecurity http, AuthenticationManager logins) throws Exception {
+    SecurityFilterChain web(HttpSecurity http, AuthenticationManager logins, SessionRegistry sessions) throws Exception {
         http.authenticationManager(logins)
+            // a new session id at login (no fixation), and every session known, so an admin can end it
+            .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId())
+                .maximumSessions(-1).sessionRegistry(sessions).expiredUrl("/login?ended"))
             .authorizeHttpRequests(requests -> requests
                 .requestMatchers("/login", "/app/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
                 // the same rules as the privileged service layer's, so a request below its role
@@ -52,7 +59,9 @@ class SecurityConfig {
                         "/services/*/mask", "/services/*/unmask", "/services/*/limits", "/services/new",
                         "/services/*/edit", "/services/*/delete", "/cgroups/limits", "/containers/*/exec")
                     .hasRole(Role.ADMIN.name())
-                .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit", "/audit").hasRole(Role.ADMIN.name())
+                .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit", "/audit", "/sessions")
+                    .hasRole(Role.ADMIN.name())
+                .requestMatchers(HttpMethod.POST, "/sessions/**").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.POST, "/services/**", "/containers/**").hasRole(Role.OPERATOR.name())
                 .anyRequest().hasRole(Role.VIEWER.name()))
             .formLogin(form -> form.loginPage("/login").permitAll()
@@ -103,6 +112,17 @@ class SecurityConfig {
         ProviderManager manager = new ProviderManager(providers);
         manager.setEraseCredentialsAfterAuthentication(true);
         return new AuditedAuthentication(manager, throttle, audit);
+    }
+
+    @Bean
+    SessionRegistry sessionRegistry() {
+        return new SessionRegistryImpl();
+    }
+
+    /** Tells the session registry when a session ends on its own (timeout, logout). */
+    @Bean
+    static HttpSessionEventPublisher httpSessionEventPublisher() {
+        return new HttpSessionEventPublisher();
     }
 
     @Bean

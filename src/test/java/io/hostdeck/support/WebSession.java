@@ -35,6 +35,12 @@ public final class WebSession {
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** The value of this session's cookie {@code name}, or "" when it has none. */
+    public String cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse("");
+    }
+
     public String base() {
         return base;
     }
