@@ -56,8 +56,11 @@ class CgroupsController {
     }
 
     @GetMapping("/{*path}")
-    String detail(@PathVariable String path, Model model) {
+    String detail(@PathVariable String path, @RequestParam(required = false) String range, Model model) {
         String p = CgroupPaths.require("path", path);
+        if (range != null && !range.equals("15m") && !range.equals("24h")) {
+            throw new InvalidInputException("range", "'" + range + "' is neither 15m nor 24h");
+        }
         CgroupRates r = sampler.latest().get(p);
         if (r == null) {
             throw new NotFoundException("no cgroup " + p + " on this host (or it has not been sampled yet)");

@@ -13,6 +13,7 @@ import org.springframework.security.web.authentication.SimpleUrlAuthenticationFa
 
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 
 import io.hostdeck.audit.AuditLog;
@@ -112,6 +113,20 @@ class SecurityConfig {
         ProviderManager manager = new ProviderManager(providers);
         manager.setEraseCredentialsAfterAuthentication(true);
         return new AuditedAuthentication(manager, throttle, audit);
+    }
+
+    /**
+     * A URL the firewall refuses (encoded slashes, semicolons, "..", NUL and the like) gets a 400
+     * that says what it found, not a bare status.
+     */
+    @Bean
+    static RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, e) -> {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getWriter().write("Refused: " + e.getMessage()
+                    + ". Hostdeck takes no encoded slashes, \"..\", semicolons or control characters in a URL.\n");
+        };
     }
 
     @Bean
