@@ -37,6 +37,38 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule hostLayerKnowsNoFeature = noClasses().that().resideInAPackage(HOST_LAYER)
             .should().dependOnClassesThat().resideInAnyPackage("io.hostdeck.system..", "io.hostdeck.security..",
-                    "io.hostdeck.live..", "io.hostdeck.web..")
+                    "io.hostdeck.live..", "io.hostdeck.web..", "io.hostdeck.services..", "io.hostdeck.cgroups..",
+                    "io.hostdeck.containers..", "io.hostdeck.logs..", "io.hostdeck.audit..")
             .because("features depend on the host layer, never the other way round");
+
+    /** The host layer's adapters that change the machine, and the Systemd methods that do. */
+    private static final Class<?>[] CHANGING_ADAPTERS = { io.hostdeck.host.cgroupfs.CgroupWriter.class,
+        io.hostdeck.host.cgroupfs.CgroupFreezer.class, io.hostdeck.host.namespaces.ProcessControl.class,
+        io.hostdeck.host.namespaces.NsExec.class, io.hostdeck.host.journal.JournalWriter.class };
+
+    @ArchTest
+    static final ArchRule controllersChangeNothingThemselves = noClasses()
+            .that().areAnnotatedWith(org.springframework.stereotype.Controller.class)
+            .or().areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+            .should().dependOnClassesThat().belongToAnyOf(CHANGING_ADAPTERS)
+            .orShould().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                    com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                            com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo(io.hostdeck.host.systemd.Systemd.class)))
+                    .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                            com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching(
+                                    "run|kill|resetFailed|enable|disable|mask|unmask|daemonReload|setProperties"))))
+            .orShould().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                    com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                            com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo(io.hostdeck.host.unitfiles.UnitFileStore.class)))
+                    .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                            com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("create|writeOverride|delete"))))
+            .because("every change to the host passes through a privileged service (ServiceActions, CgroupActions,"
+                    + " ContainerActions), which checks the role and writes the audit record");
+
+    @ArchTest
+    static final ArchRule privilegedServicesCheckTheRole = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods()
+            .that().arePublic().and().areDeclaredInClassesThat().haveSimpleNameEndingWith("Actions")
+            .and().areDeclaredInClassesThat().resideOutsideOfPackage(HOST_LAYER)
+            .should().beAnnotatedWith(org.springframework.security.access.prepost.PreAuthorize.class)
+            .because("each method of the privileged layer checks the role itself, whatever the URL rules say");
 }

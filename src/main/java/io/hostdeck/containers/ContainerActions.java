@@ -105,6 +105,7 @@ public class ContainerActions {
     }
 
     /** Whether it is frozen now, for the page. */
+    @PreAuthorize("hasRole('VIEWER')")
     public boolean frozen(Container c) {
         return freezer.usesV1Freezer() ? freezer.frozenV1(c.id()) : freezer.frozenV2(c.cgroup());
     }
