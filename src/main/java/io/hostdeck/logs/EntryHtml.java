@@ -1,5 +1,7 @@
 package io.hostdeck.logs;
 
+import java.util.List;
+
 import org.unbescape.html.HtmlEscape;
 
 /**
@@ -23,8 +25,14 @@ final class EntryHtml {
     private EntryHtml() {
     }
 
-    static String entry(LogRow r) {
-        StringBuilder b = new StringBuilder(512);
+    /** The entries, in the order given: a page's, or a batch of the live feed's. */
+    static String entries(List<LogRow> rows) {
+        StringBuilder b = new StringBuilder(rows.size() * 768);
+        rows.forEach(r -> entry(b, r));
+        return b.toString();
+    }
+
+    static void entry(StringBuilder b, LogRow r) {
         b.append("<details class=\"entry p").append(r.priority()).append(r.at() ? " at\"" : "\"");
         attr(b, "data-cursor", r.cursor());
         if (r.at()) {
@@ -39,7 +47,6 @@ final class EntryHtml {
                 .append(esc(r.message())).append("</span></summary>\n  <div class=\"fields\">");
         // a listed entry shows its line only: logs.js loads the other fields (/logs/entry) when it is opened
         b.append(r.at() ? fields(r) : permalink(r)).append("</div>\n</details>\n");
-        return b.toString();
     }
 
     /** The entry's permalink and every field, as the opened entry and /logs/entry show them. */

@@ -24,11 +24,6 @@ record LogRow(String cursor, String local, String utc, String iso, int priority,
     record FieldRow(String name, String value) {
     }
 
-    /** The entry as the view lists it ({@link EntryHtml}). */
-    public String html() {
-        return EntryHtml.entry(this);
-    }
-
     /** Its permalink and every field, as an opened entry shows them. */
     public String fieldsHtml() {
         return EntryHtml.fields(this);

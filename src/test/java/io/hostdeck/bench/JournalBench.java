@@ -165,16 +165,16 @@ public final class JournalBench {
             web.get(EMPTY);
             web.get(ABOUT);
         }
-        org.thymeleaf.ITemplateEngine templates = ctx.getBean(org.thymeleaf.ITemplateEngine.class);
         Object firstPage = newestRows.invoke(reader, unitFilter);
         java.lang.reflect.Method rowsOf = firstPage.getClass().getDeclaredMethod("rows");
         rowsOf.setAccessible(true);
         Object pageRows = rowsOf.invoke(firstPage);
-        org.thymeleaf.context.Context fragmentContext = new org.thymeleaf.context.Context();
-        fragmentContext.setVariable("rows", pageRows);
-        java.util.Set<String> entriesFragment = java.util.Set.of("entries");
+        // the page's entries as the page and the live feed write them
+        java.lang.reflect.Method entriesHtml = Class.forName("io.hostdeck.logs.EntryHtml").getDeclaredMethod("entries",
+                List.class);
+        entriesHtml.setAccessible(true);
         for (int i = 0; i < warmup * 5; i++) {
-            templates.process("logs/entries", entriesFragment, fragmentContext);
+            entriesHtml.invoke(null, pageRows);
         }
         for (String key : List.of("get", "getServer", "getEmpty", "getEmptyServer", "about", "aboutServer", "render", "rows", "newest", "jctlRoot", "jctlApp", "jctlRootReverse", "jctlInside", "nsenterTrue",
                 "jctlVersion", "getGrep", "jctlGrep")) {
@@ -210,10 +210,10 @@ public final class JournalBench {
             s.get("rows").add(ms(System.nanoTime() - t));
 
             t = System.nanoTime();
-            String html = templates.process("logs/entries", entriesFragment, fragmentContext);
+            String html = (String) entriesHtml.invoke(null, pageRows);
             s.get("render").add(ms(System.nanoTime() - t));
             if (ENTRY.matcher(html).results().count() != 200) {
-                throw new IllegalStateException("the entries fragment did not render 200 entries");
+                throw new IllegalStateException("EntryHtml did not write 200 entries");
             }
 
             t = System.nanoTime();
@@ -285,7 +285,7 @@ public final class JournalBench {
         line("GET " + ABOUT + " (a page with no host data: framework and layout)", s.get("about"));
         line("  the same, server side", s.get("aboutServer"));
         line("  LogReader.newest, in-process: the page's 200 rows, no HTML", s.get("rows"));
-        line("  rendering the 200 entries' fragment (logs/entries), in-process", s.get("render"));
+        line("  writing the 200 entries' HTML (EntryHtml.entries), in-process", s.get("render"));
         line("    the app's journalctl, from the host: ... --reverse --lines=201 --output-fields=<summary>", s.get("jctlApp"));
         line("  Journal.newest(unit, 201) with every field, in-process (journalctl + parsing)", s.get("newest"));
         line("journalctl --root=<testbed> -u " + UNIT + " -n 200 -o json, from the host", s.get("jctlRoot"));
