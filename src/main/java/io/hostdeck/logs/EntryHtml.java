@@ -32,7 +32,7 @@ final class EntryHtml {
         return b.toString();
     }
 
-    static void entry(StringBuilder b, LogRow r) {
+    private static void entry(StringBuilder b, LogRow r) {
         b.append("<details class=\"entry p").append(r.priority()).append(r.at() ? " at\"" : "\"");
         attr(b, "data-cursor", r.cursor());
         if (r.at()) {
