@@ -5,7 +5,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,8 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
-import org.thymeleaf.ITemplateEngine;
-import org.thymeleaf.context.Context;
 
 import io.hostdeck.error.ConflictException;
 import io.hostdeck.error.InvalidInputException;
@@ -46,7 +43,6 @@ class LogFeeds implements DisposableBean {
 
     private final Journal journal;
     private final LiveHub hub;
-    private final ITemplateEngine templates;
     private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "log-feeds-sweeper");
@@ -54,10 +50,9 @@ class LogFeeds implements DisposableBean {
         return t;
     });
 
-    LogFeeds(Journal journal, LiveHub hub, ITemplateEngine templates) {
+    LogFeeds(Journal journal, LiveHub hub) {
         this.journal = journal;
         this.hub = hub;
-        this.templates = templates;
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -185,14 +180,8 @@ class LogFeeds implements DisposableBean {
             for (int i = oldestFirst.size() - 1; i >= 0; i--) {
                 rows.add(LogRow.of(oldestFirst.get(i), zone, permalinkBase, false));
             }
-            String html = rows.isEmpty() ? "" : render(rows);
+            String html = EntryHtml.entries(rows);
             return new Entries("logs", key, catchUp, gap, rows.size(), html, null);
-        }
-
-        private String render(List<LogRow> rows) {
-            Context ctx = new Context();
-            ctx.setVariable("rows", rows);
-            return templates.process("logs/entries", Set.of("entries"), ctx);
         }
 
         void close() {

@@ -24,9 +24,9 @@ record LogRow(String cursor, String local, String utc, String iso, int priority,
     record FieldRow(String name, String value) {
     }
 
-    /** The entry's classes: its priority's colour, and whether it is the one a permalink opened. */
-    public String cssClass() {
-        return at ? "entry p" + priority + " at" : "entry p" + priority;
+    /** Its permalink and every field, as an opened entry shows them. */
+    public String fieldsHtml() {
+        return EntryHtml.fields(this);
     }
 
     static LogRow of(JournalEntry e, ZoneId zone, String permalinkBase, boolean at) {

@@ -60,7 +60,7 @@ class LogsController {
         String base = "/logs?" + (q.isEmpty() ? "" : q + "&");
         model.addAttribute("filter", filter);
         model.addAttribute("page", page);
-        model.addAttribute("rows", page.rows());
+        model.addAttribute("entries", EntryHtml.entries(page.rows()));
         model.addAttribute("filterQuery", q);
         model.addAttribute("olderUrl", page.older() == null ? null : base + "before=" + LogFilter.enc(page.older()));
         model.addAttribute("newerUrl", page.newer() == null ? null : base + "after=" + LogFilter.enc(page.newer()));
