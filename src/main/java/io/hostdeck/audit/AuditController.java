@@ -31,6 +31,7 @@ class AuditController {
     String audit(@RequestParam(defaultValue = "") String user, @RequestParam(defaultValue = "") String action,
             @RequestParam(defaultValue = "") String target, @RequestParam(defaultValue = "") String result,
             @RequestParam(defaultValue = "") String since, Model model) {
+        io.hostdeck.security.Scope.current().requireAll("the audit trail");
         check("user", user);
         check("action", action);
         check("target", target);

@@ -28,6 +28,7 @@ public class CgroupActions {
 
     @PreAuthorize("hasRole('ADMIN')")
     public void setLimits(String path, RawLimits limits) {
+        io.hostdeck.security.Scope.current().requireAll("raw cgroup limits");
         String unit = CgroupPaths.unit(path);
         if (unit != null || "/".equals(path)) {
             throw new ConflictException(path + " is managed by systemd" + (unit == null ? "" : " as " + unit)

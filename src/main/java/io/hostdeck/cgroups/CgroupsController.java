@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.security.Scope;
 import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.procfs.ProcFs;
@@ -39,6 +40,7 @@ class CgroupsController {
     @GetMapping
     String top(@RequestParam(required = false) String sort, @RequestParam(required = false) String depth,
             @RequestParam(required = false) String view, Model model) {
+        Scope.current().requireAll("the cgroup tree");
         CgroupView v = CgroupView.of(sort, depth);
         String layout = view == null || view.isBlank() ? "top" : view;
         if (!layout.equals("top") && !layout.equals("tree")) {
@@ -58,6 +60,7 @@ class CgroupsController {
     @GetMapping("/{*path}")
     String detail(@PathVariable String path, @RequestParam(required = false) String range, Model model) {
         String p = CgroupPaths.require("path", path);
+        requireInScope(p);
         if (range != null && !range.equals("15m") && !range.equals("24h")) {
             throw new InvalidInputException("range", "'" + range + "' is neither 15m nor 24h");
         }
@@ -80,6 +83,7 @@ class CgroupsController {
      */
     @GetMapping(value = "/{*path}", params = "range", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> history(@PathVariable String path, @RequestParam String range) {
+        requireInScope(CgroupPaths.require("path", path));
         String p = CgroupPaths.require("path", path);
         if (!range.equals("15m") && !range.equals("24h")) {
             throw new InvalidInputException("range", "'" + range + "' is neither 15m nor 24h");
@@ -119,6 +123,18 @@ class CgroupsController {
                 out.add(c);
             }
             return out;
+        }
+    }
+
+    /** A scoped grant sees only the cgroups of its own units. */
+    static void requireInScope(String path) {
+        Scope scope = Scope.current();
+        if (!scope.all()) {
+            String unit = CgroupPaths.unit(path);
+            if (unit == null) {
+                scope.requireAll("cgroup " + path);
+            }
+            scope.require(unit);
         }
     }
 }

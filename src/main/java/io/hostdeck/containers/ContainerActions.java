@@ -152,6 +152,7 @@ public class ContainerActions {
     }
 
     private Container find(String id) {
+        io.hostdeck.security.Scope.current().requireAll("a container");
         if (id == null || !id.matches("(pid|net|mnt)-[0-9]{1,20}")) {
             throw new InvalidInputException("id", "'" + id + "' is not a container id (pid-, net- or mnt- and an inode)");
         }

@@ -25,6 +25,7 @@ import io.hostdeck.host.namespaces.NsExec;
 import io.hostdeck.host.namespaces.NsType;
 import io.hostdeck.host.namespaces.ProcessInfo;
 import io.hostdeck.host.procfs.ProcFs;
+import io.hostdeck.security.Scope;
 
 /** The containers found from the kernel's own view, one container's detail, and every namespace like lsns. */
 @Controller
@@ -50,6 +51,7 @@ class ContainersController {
         if (!sandboxes.isEmpty() && !sandboxes.equals("shown")) {
             throw new InvalidInputException("sandboxes", "is 'shown' or absent, not '" + sandboxes + "'");
         }
+        Scope.current().requireAll("the container list");
         boolean all = sandboxes.equals("shown");
         Snapshot s = scanner.scan();
         double uptime = procFs.uptimeSeconds();
@@ -72,6 +74,7 @@ class ContainersController {
 
     @GetMapping("/containers/{id}")
     String detail(@PathVariable String id, Model model) {
+        Scope.current().requireAll("a container");
         Container c = find(id);
         ContainerRow row = row(c, procFs.uptimeSeconds());
         model.addAttribute("row", row);
@@ -108,6 +111,7 @@ class ContainersController {
     /** Every namespace on the target, like lsns; with ?pid=N, that process's /proc/N/ns. */
     @GetMapping("/namespaces")
     String namespaces(@RequestParam(required = false) String pid, Model model) {
+        Scope.current().requireAll("the namespace list");
         Snapshot s = scanner.scan();
         Map<String, NsRow> byKey = new LinkedHashMap<>();
         for (ProcessInfo p : s.processes()) {

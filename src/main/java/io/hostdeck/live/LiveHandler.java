@@ -14,6 +14,8 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.security.Scope;
+import org.springframework.security.core.Authentication;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -81,8 +83,9 @@ class LiveHandler extends TextWebSocketHandler {
         }
         try {
             String key = topic.key(arg);
+            checkScope(session, topicName, arg);
             topic.join(key, arg, first -> hub.subscribe(session, key, first));
-        } catch (InvalidInputException e) {
+        } catch (InvalidInputException | io.hostdeck.error.RefusedException e) {
             error(session, topicName + " " + e.getMessage());
         } catch (RuntimeException e) {
             error(session, "cannot follow " + topicName + ": " + e.getMessage());
@@ -93,6 +96,28 @@ class LiveHandler extends TextWebSocketHandler {
     public void handleTransportError(WebSocketSession session, Throwable exception) throws IOException {
         hub.closed(session);
         session.close(CloseStatus.SERVER_ERROR);
+    }
+
+    /**
+     * A grant limited to some units follows only them: a unit of its own, or such a unit's cgroup;
+     * the lists of everything are for grants over every unit.
+     */
+    private static void checkScope(WebSocketSession session, String topic, String arg) {
+        Scope scope = session.getPrincipal() instanceof Authentication a ? Scope.of(a) : Scope.of(null);
+        if (scope.all()) {
+            return;
+        }
+        switch (topic) {
+            case "unit" -> scope.require(arg);
+            case "cgroup" -> {
+                String unit = io.hostdeck.cgroups.CgroupPaths.unit(arg);
+                if (unit == null) {
+                    scope.requireAll("cgroup " + arg);
+                }
+                scope.require(unit);
+            }
+            default -> scope.requireAll("following " + topic);
+        }
     }
 
     private void error(WebSocketSession session, String message) {

@@ -46,6 +46,32 @@ record LogFilter(List<String> units, String priority, String since, String until
      * match each count, and one value may list several units or identifiers separated by spaces or
      * commas). Blank values count as absent.
      */
+    /**
+     * This view limited to a scoped grant's units: no unit filter becomes the grant's patterns; a
+     * unit named must be one of its units, a unit glob one of its patterns.
+     *
+     * @throws io.hostdeck.error.RefusedException for a unit outside the grant
+     */
+    LogFilter scopedTo(io.hostdeck.security.Scope scope) {
+        if (scope.all()) {
+            return this;
+        }
+        if (units.isEmpty()) {
+            return new LogFilter(scope.patterns(), priority, since, until, boot, grep, identifiers, matches);
+        }
+        for (String u : units) {
+            boolean glob = u.indexOf('*') >= 0 || u.indexOf('?') >= 0 || u.indexOf('[') >= 0;
+            if (glob && !scope.patterns().contains(u)) {
+                throw new io.hostdeck.error.RefusedException("the unit pattern " + u + " reaches beyond your grant, which"
+                        + " is limited to " + String.join(", ", scope.patterns()));
+            }
+            if (!glob) {
+                scope.require(u);
+            }
+        }
+        return this;
+    }
+
     static LogFilter parse(Map<String, List<String>> params, ZoneId zone, Instant now) {
         Function<String, List<String>> all = name -> params.getOrDefault(name, List.of());
         List<String> units = split("unit", all.apply("unit"));

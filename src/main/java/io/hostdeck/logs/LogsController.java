@@ -20,6 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.host.journal.Journal;
+import io.hostdeck.security.Scope;
 
 /**
  * The journal view: {@code /logs} with every filter and the paging cursor in the query string, a
@@ -45,7 +46,7 @@ class LogsController {
     @GetMapping("/logs")
     String logs(@RequestParam MultiValueMap<String, String> params, Model model) {
         known(params, Set.of());
-        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now());
+        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(Scope.current());
         String before = LogFilter.cursor(params, "before");
         String after = LogFilter.cursor(params, "after");
         String at = LogFilter.cursor(params, "at");
@@ -78,7 +79,17 @@ class LogsController {
         if (cursor == null) {
             throw new InvalidInputException("cursor", "missing: which entry?");
         }
-        model.addAttribute("r", reader.entry(cursor));
+        LogRow row = reader.entry(cursor);
+        Scope scope = Scope.current();
+        if (!scope.all()) { // an entry opened by its cursor must be one of the grant's units
+            String unit = row.fields().stream().filter(f -> f.name().equals("_SYSTEMD_UNIT") || f.name().equals("UNIT"))
+                    .map(LogRow.FieldRow::value).findFirst().orElse("");
+            if (unit.isEmpty()) {
+                scope.requireAll("an entry of no unit");
+            }
+            scope.require(unit);
+        }
+        model.addAttribute("r", row);
         return "logs/entries :: fields";
     }
 
@@ -87,6 +98,7 @@ class LogsController {
     String unitLogs(@PathVariable String unit, @RequestParam MultiValueMap<String, String> params) {
         known(params, Set.of());
         LogFilter.parse(Map.of("unit", List.of(unit)), reader.zone(), Instant.now()); // checks the name
+        Scope.current().require(unit);
         StringBuilder target = new StringBuilder("/logs?unit=").append(LogFilter.enc(unit));
         params.forEach((name, values) -> values.forEach(v -> target.append('&').append(LogFilter.enc(name))
                 .append('=').append(LogFilter.enc(v))));
@@ -97,7 +109,7 @@ class LogsController {
     @GetMapping("/logs/download")
     ResponseEntity<StreamingResponseBody> download(@RequestParam MultiValueMap<String, String> params) {
         known(params, Set.of("format"));
-        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now());
+        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(Scope.current());
         String format = params.getFirst("format") == null ? "text" : params.getFirst("format");
         Journal.Format f = switch (format) {
             case "text" -> Journal.Format.TEXT;

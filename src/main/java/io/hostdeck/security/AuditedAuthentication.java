@@ -40,8 +40,10 @@ class AuditedAuthentication implements AuthenticationManager {
         try {
             Authentication done = providers.authenticate(request);
             throttle.succeeded(user, address);
-            audit.recordLogin(user, address, "success: " + done.getAuthorities().iterator().next().getAuthority()
-                    .substring("ROLE_".length()).toLowerCase());
+            String role = done.getAuthorities().stream().map(a -> a.getAuthority()).filter(a -> a.startsWith("ROLE_"))
+                    .findFirst().orElse("ROLE_NONE").substring("ROLE_".length()).toLowerCase();
+            Scope scope = Scope.of(done);
+            audit.recordLogin(user, address, "success: " + role + (scope.all() ? "" : " of " + String.join(", ", scope.patterns())));
             return done;
         } catch (AuthenticationException e) {
             Duration lock = throttle.failed(user, address);

@@ -70,7 +70,11 @@ class FileUserDetailsService implements UserDetailsService, InitializingBean {
         if (e == null) {
             throw new UsernameNotFoundException("no user " + name + " in " + file);
         }
-        return User.withUsername(e.name()).password(e.hash()).roles(e.role().name()).build();
+        List<org.springframework.security.core.GrantedAuthority> authorities = new java.util.ArrayList<>();
+        authorities.add(new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_" + e.role().name()));
+        e.scope().forEach(p -> authorities.add(
+                new org.springframework.security.core.authority.SimpleGrantedAuthority(Scope.AUTHORITY_PREFIX + p)));
+        return User.withUsername(e.name()).password(e.hash()).authorities(authorities).build();
     }
 
     private synchronized Map<String, UsersFile.Entry> current() {

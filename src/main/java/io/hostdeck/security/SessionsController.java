@@ -48,12 +48,13 @@ class SessionsController {
     @GetMapping("/sessions")
     @PreAuthorize("hasRole('ADMIN')")
     String list(HttpSession own, Model model) {
+        Scope.current().requireAll("the session list");
         List<Row> rows = new ArrayList<>();
         for (Object principal : registry.getAllPrincipals()) {
             for (SessionInformation s : registry.getAllSessions(principal, false)) {
                 String name = principal instanceof UserDetails u ? u.getUsername() : principal.toString();
-                String role = principal instanceof UserDetails u && !u.getAuthorities().isEmpty()
-                        ? u.getAuthorities().iterator().next().getAuthority().substring(5).toLowerCase() : "";
+                String role = principal instanceof UserDetails u ? u.getAuthorities().stream().map(a -> a.getAuthority())
+                        .filter(a -> a.startsWith("ROLE_")).findFirst().orElse("ROLE_").substring(5).toLowerCase() : "";
                 rows.add(new Row(key(s.getSessionId()), name, role, s.getLastRequest(), s.getSessionId().equals(own.getId())));
             }
         }

@@ -16,6 +16,7 @@ import io.hostdeck.host.systemd.UnitAction;
 import io.hostdeck.host.systemd.UnitFileChange;
 import io.hostdeck.host.systemd.UnitSetting;
 import io.hostdeck.host.unitfiles.UnitFileStore;
+import io.hostdeck.security.Scope;
 import io.hostdeck.services.unitfile.ServiceSpec;
 import io.hostdeck.services.unitfile.UnitFileText;
 import io.hostdeck.services.unitfile.UnitName;
@@ -46,11 +47,13 @@ public class ServiceActions {
 
     @PreAuthorize("hasRole('OPERATOR')")
     public JobOutcome run(UnitAction action, String unit) {
+        Scope.current().require(unit);
         return audited(action.label(), unit, Map.of(), () -> systemd.run(action, unit), JobOutcome::result);
     }
 
     @PreAuthorize("hasRole('OPERATOR')")
     public void kill(String unit, String signalName) {
+        Scope.current().require(unit);
         Integer signal = SIGNALS.get(signalName);
         if (signal == null) {
             throw new io.hostdeck.error.InvalidInputException("signal", "'" + signalName + "' is not one of " + SIGNALS.keySet());
@@ -63,6 +66,7 @@ public class ServiceActions {
 
     @PreAuthorize("hasRole('OPERATOR')")
     public void resetFailed(String unit) {
+        Scope.current().require(unit);
         audited("reset-failed", unit, Map.of(), () -> {
             systemd.resetFailed(unit);
             return "done";
@@ -71,6 +75,7 @@ public class ServiceActions {
 
     @PreAuthorize("hasRole('ADMIN')")
     public List<UnitFileChange> changeEnablement(String verb, String unit) {
+        Scope.current().require(unit);
         Supplier<List<UnitFileChange>> call = switch (verb) {
             case "enable" -> () -> systemd.enable(unit);
             case "disable" -> () -> systemd.disable(unit);
@@ -84,6 +89,7 @@ public class ServiceActions {
 
     @PreAuthorize("hasRole('ADMIN')")
     public void daemonReload() {
+        Scope.current().requireAll("reloading every unit file");
         audited("daemon-reload", "systemd", Map.of(), () -> {
             systemd.daemonReload();
             return "done";
@@ -92,6 +98,7 @@ public class ServiceActions {
 
     @PreAuthorize("hasRole('ADMIN')")
     public void setLimits(String unit, boolean runtime, List<UnitSetting> settings) {
+        Scope.current().require(unit);
         Map<String, String> args = settings.stream().collect(Collectors.toMap(UnitSetting::property,
                 s -> s.value() == UnitSetting.INFINITY ? "infinity" : Long.toString(s.value()), (a, b) -> b,
                 java.util.TreeMap::new));
@@ -110,6 +117,7 @@ public class ServiceActions {
      */
     @PreAuthorize("hasRole('ADMIN')")
     public JobOutcome create(UnitName name, ServiceSpec spec, boolean enable, boolean start) {
+        Scope.current().require(name.name());
         String unit = name.name();
         return audited("create", unit, Map.of("enable", Boolean.toString(enable), "start", Boolean.toString(start),
                 "ExecStart", String.join(" ", spec.execStart())), () -> {
@@ -125,6 +133,7 @@ public class ServiceActions {
     /** Writes the override drop-in ({@code systemctl edit}) and reloads systemd. */
     @PreAuthorize("hasRole('ADMIN')")
     public void edit(UnitName name, ServiceSpec spec) {
+        Scope.current().require(name.name());
         String unit = name.name();
         audited("edit", unit, Map.of("ExecStart", String.join(" ", spec.execStart())), () -> {
             unitFiles.writeOverride(unit, UnitFileText.override(spec));
@@ -136,6 +145,7 @@ public class ServiceActions {
     /** Stops, disables and removes a unit Hostdeck created, then reloads systemd. */
     @PreAuthorize("hasRole('ADMIN')")
     public void delete(UnitName name) {
+        Scope.current().require(name.name());
         String unit = name.name();
         audited("delete", unit, Map.of(), () -> {
             if (unitFiles.read(unit).filter(t -> t.startsWith(UnitFileText.CREATED_MARK)).isEmpty()) {

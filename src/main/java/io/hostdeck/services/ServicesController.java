@@ -12,6 +12,7 @@ import io.hostdeck.cgroups.CgroupSampler;
 import io.hostdeck.host.Reading;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.journal.Journal;
+import io.hostdeck.security.Scope;
 import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitDetails;
@@ -50,7 +51,8 @@ class ServicesController {
         model.addAttribute("query", query);
         model.addAttribute("types", ServiceListQuery.TYPES);
         model.addAttribute("states", ServiceListQuery.STATES);
-        model.addAttribute("rows", Reading.of(() -> catalog.list(query)));
+        Scope scope = Scope.current();
+        model.addAttribute("rows", Reading.of(() -> catalog.list(query).stream().filter(r -> scope.allows(r.name())).toList()));
         model.addAttribute("unitFilesPending", Reading.of(() -> systemd.unitFilesIfListed().isEmpty()).value() == Boolean.TRUE);
         return "services/list";
     }
@@ -58,6 +60,7 @@ class ServicesController {
     @GetMapping("/{unit}")
     String detail(@PathVariable String unit, Model model) {
         String name = UnitName.of("unit", unit).name();
+        Scope.current().require(name);
         UnitDetails details = systemd.unit(name);
         model.addAttribute("unit", details);
         model.addAttribute("processes", cgroups.processes(details.controlGroup()).stream()

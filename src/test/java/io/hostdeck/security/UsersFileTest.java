@@ -28,6 +28,20 @@ class UsersFileTest {
     }
 
     @Test
+    void aFourthFieldLimitsTheGrantToUnitPatterns() {
+        var e = UsersFile.parseLine("appop:" + HASH + ":OPERATOR:app-*.service, web.service").orElseThrow();
+        assertThat(e.scope()).containsExactly("app-*.service", "web.service");
+        assertThat(e.line()).endsWith(":OPERATOR:app-*.service,web.service");
+        Scope s = new Scope(e.scope());
+        assertThat(s.allows("app-billing.service")).isTrue();
+        assertThat(s.allows("web.service")).isTrue();
+        assertThat(s.allows("app.service")).isFalse();
+        assertThat(s.allows("db.service")).isFalse();
+        assertThat(Scope.glob("a?c*", "abcdef")).isTrue();
+        assertThat(Scope.glob("a?c*", "ac")).isFalse();
+    }
+
+    @Test
     void reportsEachBadLineByNumberAndUsesNoneOfIt() {
         List<String> problems = new ArrayList<>();
         var entries = UsersFile.parse(List.of(
@@ -35,11 +49,12 @@ class UsersFileTest {
                 "admin:plaintext:ADMIN",                  // not a bcrypt hash
                 "Admin:" + HASH + ":ADMIN",               // not a Linux-style name
                 "admin:" + HASH,                          // missing role
-                "admin:" + HASH + ":ADMIN:extra",         // extra field
+                "admin:" + HASH + ":ADMIN:a.service:b",   // a fifth field
+                "admin:" + HASH + ":ADMIN:a b.service",   // a space in a unit pattern
                 "../x:" + HASH + ":ADMIN"), problems::add);
 
         assertThat(entries).isEmpty();
-        assertThat(problems).hasSize(6);
+        assertThat(problems).hasSize(7);
         assertThat(problems.get(1)).startsWith("line 2 ");
     }
 

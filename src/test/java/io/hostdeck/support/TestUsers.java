@@ -12,12 +12,15 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 public final class TestUsers {
 
     public static final String PASSWORD = "correct horse battery";
+    /** The units the scoped operator {@code appop} may touch. */
+    public static final String SCOPED_UNITS = "hd-app-*.service";
 
     private TestUsers() {
     }
 
     /**
-     * Writes {@code admin}, {@code operator} and {@code viewer}, each with {@link #PASSWORD}, to a
+     * Writes {@code admin}, {@code operator}, {@code viewer} and {@code appop} (an operator of
+     * {@link #SCOPED_UNITS} only), each with {@link #PASSWORD}, to a
      * new owner-only file (Spring builds a test's context before JUnit fills {@code @TempDir} fields
      * of a per-class test, so this makes its own directory).
      */
@@ -28,7 +31,8 @@ public final class TestUsers {
             Path file = Files.createTempFile("hostdeck-users-", "", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
             file.toFile().deleteOnExit();
-            Files.writeString(file, "admin:" + hash + ":ADMIN\noperator:" + hash + ":OPERATOR\nviewer:" + hash + ":VIEWER\n");
+            Files.writeString(file, "admin:" + hash + ":ADMIN\noperator:" + hash + ":OPERATOR\nviewer:" + hash + ":VIEWER\n"
+                    + "appop:" + hash + ":OPERATOR:" + SCOPED_UNITS + "\n");
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
