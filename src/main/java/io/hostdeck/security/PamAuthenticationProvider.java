@@ -43,10 +43,13 @@ class PamAuthenticationProvider implements AuthenticationProvider {
             }
             throw new DisabledException("Your " + e.getMessage() + ".");
         }
-        Role role = roles.roleOf(account.groups()).orElseThrow(() -> new DisabledException("Your account "
+        GroupRoles.Grant grant = roles.grantOf(account.groups()).orElseThrow(() -> new DisabledException("Your account "
                 + account.name() + " is in none of the groups that give a role here (" + String.join(", ", roles.groups())
                 + "): ask an administrator to add it to one."));
-        User principal = new User(account.name(), "", List.of(new SimpleGrantedAuthority("ROLE_" + role.name())));
+        List<SimpleGrantedAuthority> authorities = new java.util.ArrayList<>();
+        authorities.add(new SimpleGrantedAuthority("ROLE_" + grant.role().name()));
+        grant.scope().forEach(p -> authorities.add(new SimpleGrantedAuthority(Scope.AUTHORITY_PREFIX + p)));
+        User principal = new User(account.name(), "", authorities);
         UsernamePasswordAuthenticationToken done = UsernamePasswordAuthenticationToken.authenticated(principal, null,
                 principal.getAuthorities());
         done.setDetails(request.getDetails());

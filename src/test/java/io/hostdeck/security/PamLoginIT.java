@@ -30,8 +30,10 @@ import io.hostdeck.testbed.Testbed;
 class PamLoginIT extends AppOnTestbed {
 
     private static final String PASSWORD = "Pam-login-7-correct";
-    private static final List<String> GROUPS = List.of("hostdeck-admin", "hostdeck-operator", "hostdeck-viewer");
-    private static final List<String> USERS = List.of("hdpam-op", "hdpam-none", "hdpam-expired", "hdpam-locked");
+    private static final List<String> GROUPS = List.of("hostdeck-admin", "hostdeck-operator", "hostdeck-viewer",
+            "hdpam-app-ops");
+    private static final List<String> USERS = List.of("hdpam-op", "hdpam-none", "hdpam-expired", "hdpam-locked",
+            "hdpam-app");
     private final List<String> madeGroups = new ArrayList<>();
 
     @Autowired
@@ -50,6 +52,7 @@ class PamLoginIT extends AppOnTestbed {
         ok(host("useradd", "-M", "-N", "-s", "/usr/sbin/nologin", "hdpam-none"));
         ok(host("useradd", "-M", "-N", "-s", "/usr/sbin/nologin", "-G", "hostdeck-operator", "hdpam-expired"));
         ok(host("useradd", "-M", "-N", "-s", "/usr/sbin/nologin", "-G", "hostdeck-admin", "hdpam-locked"));
+        ok(host("useradd", "-M", "-N", "-s", "/usr/sbin/nologin", "-G", "hdpam-app-ops", "hdpam-app"));
         chpasswd(USERS);
         ok(host("chage", "-E", "0", "hdpam-expired")); // expired on 1970-01-01
         ok(host("usermod", "-L", "hdpam-locked"));
@@ -76,6 +79,19 @@ class PamLoginIT extends AppOnTestbed {
         String home = web.get("/").body();
         assertThat(home).contains("<span>hdpam-op</span>").contains("<span class=\"role\">operator</span>");
         assertThat(web.get("/audit").statusCode()).as("not an admin").isEqualTo(403);
+    }
+
+    @Test
+    void aScopedGroupGivesARoleOverItsUnitsOnly() {
+        var web = new WebSession(port);
+        var response = web.login("hdpam-app", PASSWORD);
+        assertThat(response.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).doesNotContain("error"));
+        assertThat(web.get("/services/hd-app-x.service").statusCode()).as("in scope (no such unit: not a 403)")
+                .isNotEqualTo(403);
+        var outside = web.get("/services/ssh.service");
+        assertThat(outside.statusCode()).isEqualTo(403);
+        assertThat(outside.body()).contains("hd-app-*.service");
+        assertThat(web.get("/containers").statusCode()).isEqualTo(403);
     }
 
     @Test

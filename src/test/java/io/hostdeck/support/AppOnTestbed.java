@@ -34,6 +34,7 @@ public abstract class AppOnTestbed {
         registry.add("hostdeck.host.bus", testbed::busAddress);
         registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
         registry.add("hostdeck.audit.file", () -> AUDIT_FILE.toString());
+        registry.add("hostdeck.roles.scoped.hdpam-app-ops", () -> "OPERATOR:hd-app-*.service");
     }
 
     @LocalServerPort
