@@ -47,7 +47,8 @@ class SecurityConfig {
             + "form-action 'self'; frame-ancestors 'none'";
 
     @Bean
-    SecurityFilterChain web(HttpSecurity http, AuthenticationManager logins, SessionRegistry sessions) throws Exception {
+    SecurityFilterChain web(HttpSecurity http, AuthenticationManager logins, SessionRegistry sessions, AuditLog audit)
+            throws Exception {
         http.authenticationManager(logins)
             // a new session id at login (no fixation), and every session known, so an admin can end it
             .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId())
@@ -68,12 +69,24 @@ class SecurityConfig {
             .formLogin(form -> form.loginPage("/login").permitAll()
                 .failureHandler(new SimpleUrlAuthenticationFailureHandler("/login?error")))
             .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-            .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint()))
+            .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint())
+                .accessDeniedHandler(auditedDenial(audit)))
             .headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .frameOptions(frame -> frame.deny())
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
         return http.build();
+    }
+
+    /** A request the URL rules refuse (role too low, or a bad CSRF token) is in the audit trail, then a 403. */
+    private static org.springframework.security.web.access.AccessDeniedHandler auditedDenial(AuditLog audit) {
+        var page = new org.springframework.security.web.access.AccessDeniedHandlerImpl();
+        return (request, response, e) -> {
+            audit.record("refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
+                    "refused: " + (e.getClass().getSimpleName().contains("Csrf") ? "no valid CSRF token"
+                            : "the role does not allow it"));
+            page.handle(request, response, e);
+        };
     }
 
     /**

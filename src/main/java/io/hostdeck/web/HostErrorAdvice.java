@@ -25,19 +25,29 @@ class HostErrorAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(HostErrorAdvice.class);
 
+    private final io.hostdeck.audit.AuditLog audit;
+
+    HostErrorAdvice(io.hostdeck.audit.AuditLog audit) {
+        this.audit = audit;
+    }
+
     @ExceptionHandler(InvalidInputException.class)
     ModelAndView invalid(InvalidInputException e) {
         return page(HttpStatus.BAD_REQUEST, "Invalid " + e.field(), e.getMessage());
     }
 
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
-    ModelAndView forbidden(RuntimeException e) {
+    ModelAndView forbidden(RuntimeException e, jakarta.servlet.http.HttpServletRequest request) {
+        audit.record("refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
+                "refused: the role does not allow it");
         return page(HttpStatus.FORBIDDEN, "Not allowed", "Your role does not allow this action.");
     }
 
     @ExceptionHandler(RefusedException.class)
-    ModelAndView refused(RefusedException e) {
-        return page(HttpStatus.FORBIDDEN, "Refused by the host", e.getMessage());
+    ModelAndView refused(RefusedException e, jakarta.servlet.http.HttpServletRequest request) {
+        audit.record("refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
+                "refused: " + e.getMessage());
+        return page(HttpStatus.FORBIDDEN, "Not allowed", e.getMessage());
     }
 
     @ExceptionHandler(NotFoundException.class)

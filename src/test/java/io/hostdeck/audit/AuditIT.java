@@ -50,6 +50,26 @@ class AuditIT extends AppOnTestbed {
         assertThat(e.path("MESSAGE").asString()).contains("operator start " + UNIT);
 
         assertThat(Files.readString(AUDIT_FILE)).contains("\"action\":\"start\"").contains("\"target\":\"" + UNIT + "\"");
+
+        // every kind of action, by whoever may do it, and a refusal: each in the journal with its fields
+        var admin0 = logIn("admin");
+        String adminToken = admin0.pageToken("/services/" + UNIT);
+        operator.postForm("/services/" + UNIT + "/kill", "_csrf=" + token + "&signal=SIGCONT");
+        admin0.postForm("/services/" + UNIT + "/limits", "_csrf=" + adminToken + "&TasksMax=33&mode=runtime");
+        operator.postForm("/services/" + UNIT + "/stop", "_csrf=" + token);
+        admin0.postForm("/services/" + UNIT + "/limits", "_csrf=" + adminToken + "&TasksMax=12Q&mode=runtime");
+        for (String[] expect : new String[][] { { "kill", "operator", "sent" }, { "set-limits", "admin", "done" },
+            { "stop", "operator", "done" } }) {
+            String found = inTestbed("journalctl", "-o", "json", "--no-pager", "SYSLOG_IDENTIFIER=hostdeck",
+                    "HOSTDECK_TARGET=" + UNIT, "HOSTDECK_ACTION=" + expect[0]);
+            assertThat(found).as(expect[0]).isNotBlank();
+            JsonNode last = JsonMapper.builder().build().readTree(found.lines().reduce((a, b) -> b).orElseThrow());
+            assertThat(last.path("HOSTDECK_USER").asString()).isEqualTo(expect[1]);
+            assertThat(last.path("HOSTDECK_RESULT").asString()).isEqualTo(expect[2]);
+        }
+        String limits = inTestbed("journalctl", "-o", "json", "--no-pager", "HOSTDECK_ACTION=set-limits",
+                "HOSTDECK_TARGET=" + UNIT);
+        assertThat(limits).contains("TasksMax").contains("33");
         var admin = logIn("admin");
         String page = admin.get("/audit?action=start&target=" + UNIT).body();
         assertThat(page).contains("<td class=\"user\">operator</td>").contains("<td class=\"result\">done</td>");

@@ -99,6 +99,11 @@ class ScopedOperatorIT extends AppOnTestbed {
 
         var admin = logIn("admin");
         assertThat(admin.get("/audit?user=appop&action=login").body()).contains("success: operator of " + TestUsers.SCOPED_UNITS);
+        assertThat(admin.get("/audit?user=appop&action=refused&target=" + enc("/services/" + OTHER + "/stop")).body())
+                .as("a forged request is in the trail").contains("outside your grant");
+        assertThat(web.postForm("/services/daemon-reload", "_csrf=" + token).statusCode()).isEqualTo(403);
+        assertThat(admin.get("/audit?user=appop&action=refused&target=" + enc("/services/daemon-reload")).body())
+                .as("a role refusal too").contains("refused: the role does not allow it");
     }
 
     private static String nextError(LinkedBlockingQueue<String> received) throws Exception {
