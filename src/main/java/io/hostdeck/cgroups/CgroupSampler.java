@@ -42,6 +42,7 @@ public class CgroupSampler implements SmartLifecycle {
     private final Map<String, Tracked> tracked = new HashMap<>(); // sampler thread only
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private volatile Map<String, CgroupRates> latest = Map.of();
+    private volatile Map<String, CgroupSample> samples = Map.of();
     private volatile Map<String, History> histories = Map.of();
     private volatile PassCost lastPass = new PassCost(0, 0, 0, 0);
     private final long[] recentCpu; // the CPU ns of the last minute's passes, a ring
@@ -79,6 +80,11 @@ public class CgroupSampler implements SmartLifecycle {
 
     public Duration interval() {
         return interval;
+    }
+
+    /** The counters of every cgroup as of the last tick (an idle cgroup's last reading), by path. */
+    public Map<String, CgroupSample> samples() {
+        return samples;
     }
 
     /** The rates of every cgroup at the last tick, by path. */
@@ -129,6 +135,7 @@ public class CgroupSampler implements SmartLifecycle {
         long allocated = allocatedBytes();
         List<String> paths = reader.beginPass();
         Map<String, CgroupRates> rates = new HashMap<>(paths.size() * 2);
+        Map<String, CgroupSample> read = new HashMap<>(paths.size() * 2);
         long now = System.currentTimeMillis();
         boolean membership = false;
         for (String path : paths) {
@@ -159,6 +166,7 @@ public class CgroupSampler implements SmartLifecycle {
                 t.history.add(now, r);
             }
             rates.put(path, r);
+            read.put(path, sample.get());
         }
         if (tracked.size() != rates.size()) {
             tracked.keySet().retainAll(rates.keySet());
@@ -170,6 +178,7 @@ public class CgroupSampler implements SmartLifecycle {
             histories = Collections.unmodifiableMap(hs);
         }
         latest = Collections.unmodifiableMap(rates);
+        samples = Collections.unmodifiableMap(read);
         lastPass = new PassCost(rates.size(), System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
                 allocatedBytes() - allocated);
         recentCpu[recentNext] = lastPass.cpuNanos();

@@ -55,6 +55,8 @@ class SecurityConfig {
                 .maximumSessions(-1).sessionRegistry(sessions).expiredUrl("/login?ended"))
             .authorizeHttpRequests(requests -> requests
                 .requestMatchers("/login", "/app/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
+                // its own bearer token, checked by the controller; no page session opens it
+                .requestMatchers(HttpMethod.GET, "/metrics").permitAll()
                 // the same rules as the privileged service layer's, so a request below its role
                 // is refused before it reaches any controller
                 .requestMatchers(HttpMethod.POST, "/services/daemon-reload", "/services/*/enable", "/services/*/disable",

@@ -23,6 +23,8 @@ import io.hostdeck.testbed.TestbedExtension;
 public abstract class AppOnTestbed {
 
     protected static final Duration T = Duration.ofSeconds(30);
+    /** The bearer token /metrics takes in the suite. */
+    protected static final String METRICS_TOKEN = "metrics-token-for-tests";
     /** The suite's audit file: a new one per run. */
     protected static final java.nio.file.Path AUDIT_FILE = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
             "hostdeck-audit-" + ProcessHandle.current().pid() + ".log");
@@ -35,6 +37,7 @@ public abstract class AppOnTestbed {
         registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
         registry.add("hostdeck.audit.file", () -> AUDIT_FILE.toString());
         registry.add("hostdeck.roles.scoped.hdpam-app-ops", () -> "OPERATOR:hd-app-*.service");
+        registry.add("hostdeck.metrics.token", () -> METRICS_TOKEN);
     }
 
     @LocalServerPort

@@ -5,10 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Which runtime made a container, and its id there, from the cgroup the runtime put it in. */
-final class Runtimes {
+public final class Runtimes {
 
     /** A runtime and the id or name it gives the container. */
-    record Identity(String runtime, String id) {
+    public record Identity(String runtime, String id) {
     }
 
     private record Rule(String runtime, Pattern pattern) {
@@ -28,7 +28,7 @@ final class Runtimes {
     private Runtimes() {
     }
 
-    static Identity of(String cgroup) {
+    public static Identity of(String cgroup) {
         for (Rule rule : RULES) {
             Matcher m = rule.pattern().matcher(cgroup);
             if (m.find()) {

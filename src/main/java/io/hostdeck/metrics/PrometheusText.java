@@ -1,0 +1,122 @@
+package io.hostdeck.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import io.hostdeck.host.cgroupfs.CgroupSample;
+import io.hostdeck.host.namespaces.Runtimes;
+import io.hostdeck.host.systemd.UnitSummary;
+
+/**
+ * The Prometheus text format (0.0.4) under cAdvisor's metric names for cgroups and node_exporter's
+ * systemd collector's for unit states, rendered from readings already made: nothing here reads the
+ * host. A value a layout does not have is left out, never written as zero.
+ */
+final class PrometheusText {
+
+    private record Metric(String name, String type, String help, Function<CgroupSample, Double> value) {
+    }
+
+    private static final List<Metric> CGROUP_METRICS = List.of(
+            new Metric("container_cpu_usage_seconds_total", "counter", "Cumulative CPU time consumed (cpu.stat usage_usec; v1 cpuacct.usage)",
+                    s -> micros(s.cpuUsageUsec())),
+            new Metric("container_cpu_user_seconds_total", "counter", "Cumulative user CPU time", s -> micros(s.cpuUserUsec())),
+            new Metric("container_cpu_system_seconds_total", "counter", "Cumulative system CPU time", s -> micros(s.cpuSystemUsec())),
+            new Metric("container_cpu_cfs_periods_total", "counter", "Number of elapsed enforcement periods", s -> num(s.cpuPeriods())),
+            new Metric("container_cpu_cfs_throttled_periods_total", "counter", "Number of throttled periods", s -> num(s.cpuThrottled())),
+            new Metric("container_cpu_cfs_throttled_seconds_total", "counter", "Total time throttled", s -> micros(s.cpuThrottledUsec())),
+            new Metric("container_memory_usage_bytes", "gauge", "Current memory usage (memory.current; v1 memory.usage_in_bytes)",
+                    s -> num(s.memoryBytes())),
+            new Metric("container_memory_rss", "gauge", "Anonymous memory (memory.stat anon; v1 total_rss)", s -> num(s.memoryAnon())),
+            new Metric("container_memory_cache", "gauge", "Page cache (memory.stat file; v1 total_cache)", s -> num(s.memoryFile())),
+            new Metric("container_memory_swap", "gauge", "Swap usage", s -> num(s.swapBytes())),
+            new Metric("container_memory_failcnt", "counter", "Times the memory limit was hit (v1 memory.failcnt)", s -> num(s.memoryFailcnt())),
+            new Metric("container_oom_events_total", "counter", "OOM kills (memory.events oom_kill; v1 memory.oom_control)", s -> num(s.oomKills())),
+            new Metric("container_spec_memory_limit_bytes", "gauge", "Memory limit (memory.max; v1 memory.limit_in_bytes)", s -> num(s.memoryMax())),
+            new Metric("container_spec_cpu_quota", "gauge", "CPU quota per period in µs (cpu.max; v1 cpu.cfs_quota_us)", s -> num(s.cpuQuotaUsec())),
+            new Metric("container_spec_cpu_period", "gauge", "CPU period in µs", s -> num(s.cpuPeriodUsec())),
+            new Metric("container_spec_cpu_shares", "gauge", "CPU shares (v1 cpu.shares; v2 cpu.weight mapped as systemd maps it)",
+                    s -> s.cpuShares() != null ? num(s.cpuShares()) : s.cpuWeight() == null ? null : s.cpuWeight() * 1024.0 / 100),
+            new Metric("container_fs_reads_bytes_total", "counter", "Bytes read from block devices, all devices (io.stat rbytes; v1 blkio)",
+                    s -> num(s.ioReadBytes())),
+            new Metric("container_fs_writes_bytes_total", "counter", "Bytes written to block devices, all devices", s -> num(s.ioWriteBytes())),
+            new Metric("container_processes", "gauge", "Number of tasks (pids.current)", s -> num(s.tasks())),
+            new Metric("container_pressure_cpu_waiting_seconds_total", "counter", "Time some tasks waited for CPU (cpu.pressure some total)",
+                    s -> s.cpuPressure() == null ? null : s.cpuPressure().someTotalUsec() / 1e6),
+            new Metric("container_pressure_cpu_stalled_seconds_total", "counter", "Time all tasks stalled on CPU",
+                    s -> s.cpuPressure() == null || s.cpuPressure().fullTotalUsec() == null ? null : s.cpuPressure().fullTotalUsec() / 1e6),
+            new Metric("container_pressure_memory_waiting_seconds_total", "counter", "Time some tasks waited for memory",
+                    s -> s.memoryPressure() == null ? null : s.memoryPressure().someTotalUsec() / 1e6),
+            new Metric("container_pressure_memory_stalled_seconds_total", "counter", "Time all tasks stalled on memory",
+                    s -> s.memoryPressure() == null || s.memoryPressure().fullTotalUsec() == null ? null : s.memoryPressure().fullTotalUsec() / 1e6),
+            new Metric("container_pressure_io_waiting_seconds_total", "counter", "Time some tasks waited for IO",
+                    s -> s.ioPressure() == null ? null : s.ioPressure().someTotalUsec() / 1e6),
+            new Metric("container_pressure_io_stalled_seconds_total", "counter", "Time all tasks stalled on IO",
+                    s -> s.ioPressure() == null || s.ioPressure().fullTotalUsec() == null ? null : s.ioPressure().fullTotalUsec() / 1e6));
+
+    static final List<String> UNIT_STATES = List.of("active", "activating", "deactivating", "inactive", "failed");
+
+    private PrometheusText() {
+    }
+
+    static String render(Map<String, CgroupSample> samples, List<UnitSummary> units) {
+        StringBuilder out = new StringBuilder(samples.size() * 2400 + units.size() * 400);
+        Map<String, String> labels = new TreeMap<>();
+        samples.keySet().stream().sorted().forEach(path -> labels.put(path, labels(path)));
+        for (Metric m : CGROUP_METRICS) {
+            out.append("# HELP ").append(m.name()).append(' ').append(m.help()).append('\n');
+            out.append("# TYPE ").append(m.name()).append(' ').append(m.type()).append('\n');
+            labels.forEach((path, l) -> {
+                Double v = m.value().apply(samples.get(path));
+                if (v != null) {
+                    out.append(m.name()).append('{').append(l).append("} ").append(number(v)).append('\n');
+                }
+            });
+        }
+        out.append("# HELP node_systemd_unit_state Systemd unit\n# TYPE node_systemd_unit_state gauge\n");
+        List<UnitSummary> sorted = new ArrayList<>(units);
+        sorted.sort((a, b) -> a.name().compareTo(b.name()));
+        for (UnitSummary u : sorted) {
+            int dot = u.name().lastIndexOf('.');
+            String type = dot < 0 ? "" : u.name().substring(dot + 1);
+            for (String state : UNIT_STATES) {
+                out.append("node_systemd_unit_state{name=\"").append(escape(u.name())).append("\",state=\"").append(state)
+                        .append("\",type=\"").append(escape(type)).append("\"} ")
+                        .append(state.equals(u.activeState()) ? "1" : "0").append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** id (the cgroup path), name (its last part, the unit for systemd's cgroups), and a runtime's container. */
+    static String labels(String path) {
+        String name = path.equals("/") ? "/" : path.substring(path.lastIndexOf('/') + 1);
+        StringBuilder l = new StringBuilder("id=\"").append(escape(path)).append("\",name=\"").append(escape(name)).append('"');
+        Runtimes.Identity who = Runtimes.of(path);
+        if (!who.runtime().equals("unshare")) {
+            l.append(",container_runtime=\"").append(escape(who.runtime())).append("\",container_id=\"")
+                    .append(escape(who.id())).append('"');
+        }
+        return l.toString();
+    }
+
+    /** A label value: backslash, double quote and newline escaped, as the format wants. */
+    static String escape(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static Double micros(Long usec) {
+        return usec == null ? null : usec / 1e6;
+    }
+
+    private static Double num(Long v) {
+        return v == null ? null : v.doubleValue();
+    }
+}
