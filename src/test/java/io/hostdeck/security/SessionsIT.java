@@ -13,6 +13,16 @@ import io.hostdeck.support.AppOnTestbed;
 class SessionsIT extends AppOnTestbed {
 
     @Test
+    void aLoginGetsANewSessionIdSoAPlantedOneIsUseless() {
+        var web = new io.hostdeck.support.WebSession(port);
+        web.get("/login");
+        String before = web.cookie("HOSTDECK_SESSION");
+        assertThat(before).as("the login page's session").isNotEmpty();
+        web.login("viewer", io.hostdeck.support.TestUsers.PASSWORD);
+        assertThat(web.cookie("HOSTDECK_SESSION")).isNotEmpty().isNotEqualTo(before);
+    }
+
+    @Test
     void anAdminEndsAnOperatorsSessionWhoseNextRequestGoesToTheLoginPage() {
         var operator = logIn("operator");
         assertThat(operator.get("/").statusCode()).isEqualTo(200);
