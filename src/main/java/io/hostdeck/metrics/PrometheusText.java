@@ -15,7 +15,7 @@ import io.hostdeck.host.systemd.UnitSummary;
  * systemd collector's for unit states, rendered from readings already made: nothing here reads the
  * host. A value a layout does not have is left out, never written as zero.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
     private record Metric(String name, String type, String help, Function<CgroupSample, Double> value) {
     }
@@ -62,7 +62,7 @@ final class PrometheusText {
     private PrometheusText() {
     }
 
-    static String render(Map<String, CgroupSample> samples, List<UnitSummary> units) {
+    public static String render(Map<String, CgroupSample> samples, List<UnitSummary> units) {
         StringBuilder out = new StringBuilder(samples.size() * 2400 + units.size() * 400);
         Map<String, String> labels = new TreeMap<>();
         samples.keySet().stream().sorted().forEach(path -> labels.put(path, labels(path)));

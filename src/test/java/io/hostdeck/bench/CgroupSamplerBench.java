@@ -211,6 +211,20 @@ public final class CgroupSamplerBench {
             }, tick);
         }
 
+        // ---- 3c. one /metrics scrape of the same tree: rendering the sampler's readings (what the
+        // endpoint does besides one ListUnits), CPU time and bytes of text
+        List<Double> scrapeCpu = new ArrayList<>();
+        List<Double> scrapeKib = new ArrayList<>();
+        int scrapeBytes = 0;
+        for (int i = 0; i < Math.max(10, k / 3); i++) {
+            long c0 = mx.getCurrentThreadCpuTime();
+            long a0 = mx.getThreadAllocatedBytes(me);
+            String text = io.hostdeck.metrics.PrometheusText.render(sampler.samples(), List.of());
+            scrapeCpu.add((mx.getCurrentThreadCpuTime() - c0) / 1e6);
+            scrapeKib.add((mx.getThreadAllocatedBytes(me) - a0) / 1024.0);
+            scrapeBytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+
         // ---- 4. systemd-cgtop on the same tree (the wakers still running), in a cgroup of its own
         Cgtop one = cgtop(tb, cgtopCg, 1);
         List<Cgtop> runs = new ArrayList<>();
@@ -247,6 +261,9 @@ public final class CgroupSamplerBench {
         line("  reader.list() alone: CPU ms", listCpu);
         line("  reader.read() of every cgroup alone (everything, no skipping): CPU ms", readCpu);
         line("  reader.read() of every cgroup alone: KiB allocated", readKib);
+        line("/metrics scrape (render of every cgroup): CPU ms", scrapeCpu);
+        line("/metrics scrape: KiB allocated", scrapeKib);
+        System.out.printf(Locale.ROOT, "| /metrics scrape: bytes of text | %d | | | |%n", scrapeBytes);
         line("cgtop -n 6 -d 1, idle cgroups: CPU ms per iteration (run CPU / 6)", cgtopIdlePerIter);
         line("cgtop -n 6 -d 1, running cgroups: CPU ms per iteration (run CPU / 6)", cgtopPerIter);
         line("cgtop: CPU ms per extra iteration ((n6 - n1) / 5)", cgtopMarginal);
