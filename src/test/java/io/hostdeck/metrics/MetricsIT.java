@@ -42,7 +42,9 @@ class MetricsIT extends AppOnTestbed {
 
     @BeforeAll
     void busyUnit() {
-        inTestbed("systemd-run", "--unit=" + UNIT, "--property=CPUQuota=30%", "sh", "-c", "while :; do :; done");
+        // two busy loops, so that the quota and not a busy machine's scheduler is what holds them at 30 %
+        inTestbed("systemd-run", "--unit=" + UNIT, "--property=CPUQuota=30%", "sh", "-c",
+                "while :; do :; done & while :; do :; done");
     }
 
     @AfterAll
