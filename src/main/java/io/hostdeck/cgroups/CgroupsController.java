@@ -19,6 +19,7 @@ import io.hostdeck.security.Scope;
 import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.procfs.ProcFs;
+import io.hostdeck.web.Flash;
 
 /** The cgroup pages: the top table and tree, and one cgroup with its charts and processes. */
 @Controller
@@ -98,12 +99,10 @@ class CgroupsController {
     String limits(@RequestParam Map<String, String> form, RedirectAttributes redirect) {
         String p = CgroupPaths.require("path", form.get("path"));
         actions.setLimits(p, RawLimits.parse(form));
-        redirect.addFlashAttribute("flash", new Flash("ok", "Wrote the limits of " + p + "."));
+        redirect.addFlashAttribute("flash", Flash.ok("Wrote the limits of " + p + "."));
         return "redirect:/cgroups" + p;
     }
 
-    record Flash(String kind, String message) {
-    }
 
     record Process(long pid, String command) {
     }
@@ -128,13 +127,6 @@ class CgroupsController {
 
     /** A scoped grant sees only the cgroups of its own units. */
     static void requireInScope(String path) {
-        Scope scope = Scope.current();
-        if (!scope.all()) {
-            String unit = CgroupPaths.unit(path);
-            if (unit == null) {
-                scope.requireAll("cgroup " + path);
-            }
-            scope.require(unit);
-        }
+        Scope.current().requireCgroup(path, CgroupPaths.unit(path));
     }
 }

@@ -12,7 +12,6 @@ import io.hostdeck.audit.AuditLog;
 import io.hostdeck.cgroups.CgroupPaths;
 import io.hostdeck.error.ConflictException;
 import io.hostdeck.error.InvalidInputException;
-import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.cgroupfs.CgroupFreezer;
 import io.hostdeck.host.namespaces.Container;
 import io.hostdeck.host.namespaces.NamespaceScanner;
@@ -63,10 +62,11 @@ public class ContainerActions {
      */
     @PreAuthorize("hasRole('OPERATOR')")
     public String stop(String id) {
-        Container c = find(id);
+        Snapshot s = scan();
+        Container c = s.require(id);
         String unit = CgroupPaths.unit(c.cgroup());
         return audited("container-stop", c, Map.of(), () -> {
-            if (unit != null && onlyThisContainerIn(c, unit)) {
+            if (unit != null && s.aloneInItsCgroup(c)) {
                 return "unit " + unit + ": " + systemd.run(UnitAction.STOP, unit).result();
             }
             List<ProcessInfo> targets = c.id().startsWith("pid-") ? List.of(c.init()) : c.processes();
@@ -80,11 +80,11 @@ public class ContainerActions {
 
     @PreAuthorize("hasRole('OPERATOR')")
     public String freeze(String id, boolean frozen) {
-        Container c = find(id);
+        Snapshot s = scan();
+        Container c = s.require(id);
         return audited(frozen ? "container-freeze" : "container-thaw", c, Map.of(), () -> {
             if (freezer.usesV1Freezer()) {
                 if (frozen) {
-                    Snapshot s = scanner.scan();
                     List<Long> own = new ArrayList<>();
                     for (ProcessInfo p : c.processes()) {
                         own.add(pids.ownPid(p, s.hostNs()));
@@ -94,7 +94,7 @@ public class ContainerActions {
                     freezer.thawProcesses(c.id());
                 }
             } else {
-                if (!onlyThisContainerIn(c, c.cgroup())) {
+                if (!s.aloneInItsCgroup(c)) {
                     throw new ConflictException("its cgroup " + c.cgroup() + " also holds other processes: freezing it"
                             + " would freeze them too");
                 }
@@ -114,7 +114,7 @@ public class ContainerActions {
     @PreAuthorize("hasRole('ADMIN')")
     public NsExec.Result exec(String id, String commandLine) {
         List<String> argv = argv(commandLine);
-        Container c = find(id);
+        Container c = scan().require(id);
         List<NsType> enter = new ArrayList<>(c.privateTypes());
         NsExec.Result[] result = new NsExec.Result[1];
         audited("container-exec", c, Map.of("command", String.join(" ", argv)), () -> {
@@ -151,27 +151,10 @@ public class ContainerActions {
         return argv;
     }
 
-    private Container find(String id) {
+    /** What the host shows now; containers are for grants over every unit. */
+    private Snapshot scan() {
         io.hostdeck.security.Scope.current().requireAll("a container");
-        if (id == null || !id.matches("(pid|net|mnt)-[0-9]{1,20}")) {
-            throw new InvalidInputException("id", "'" + id + "' is not a container id (pid-, net- or mnt- and an inode)");
-        }
-        return scanner.scan().container(id).orElseThrow(() -> new NotFoundException("no container " + id
-                + " (it may have ended)"));
-    }
-
-    /** Whether every process in cgroup {@code cgroupOrUnit}'s subtree belongs to the container. */
-    private boolean onlyThisContainerIn(Container c, String unitOrCgroup) {
-        String cg = c.cgroup();
-        Snapshot s = scanner.scan();
-        for (ProcessInfo p : s.processes()) {
-            boolean inside = p.cgroup().equals(cg) || p.cgroup().startsWith(cg + "/");
-            boolean member = c.processes().stream().anyMatch(m -> m.pid() == p.pid());
-            if (inside && !member) {
-                return false;
-            }
-        }
-        return unitOrCgroup != null;
+        return scanner.scan();
     }
 
     private String audited(String action, Container c, Map<String, String> args, java.util.function.Supplier<String> work) {

@@ -26,6 +26,7 @@ import io.hostdeck.host.namespaces.NsType;
 import io.hostdeck.host.namespaces.ProcessInfo;
 import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.security.Scope;
+import io.hostdeck.web.Flash;
 
 /** The containers found from the kernel's own view, one container's detail, and every namespace like lsns. */
 @Controller
@@ -75,7 +76,7 @@ class ContainersController {
     @GetMapping("/containers/{id}")
     String detail(@PathVariable String id, Model model) {
         Scope.current().requireAll("a container");
-        Container c = find(id);
+        Container c = scanner.scan().require(id);
         ContainerRow row = row(c, procFs.uptimeSeconds());
         model.addAttribute("row", row);
         model.addAttribute("c", c);
@@ -89,14 +90,14 @@ class ContainersController {
     @PostMapping("/containers/{id}/stop")
     String stop(@PathVariable String id, RedirectAttributes redirect) {
         String outcome = actions.stop(id);
-        redirect.addFlashAttribute("flash", new Flash("ok", "Stopped " + id + ": " + outcome + "."));
+        redirect.addFlashAttribute("flash", Flash.ok("Stopped " + id + ": " + outcome + "."));
         return "redirect:/containers";
     }
 
     @PostMapping("/containers/{id}/{verb:freeze|thaw}")
     String freeze(@PathVariable String id, @PathVariable String verb, RedirectAttributes redirect) {
         String outcome = actions.freeze(id, verb.equals("freeze"));
-        redirect.addFlashAttribute("flash", new Flash("ok", id + " " + outcome + "."));
+        redirect.addFlashAttribute("flash", Flash.ok(id + " " + outcome + "."));
         return "redirect:/containers/" + id;
     }
 
@@ -137,16 +138,6 @@ class ContainersController {
     public record NsRow(NsType type, long inode, ProcessInfo first, Long userNs, List<ProcessInfo> members) {
     }
 
-    public record Flash(String kind, String message) {
-    }
-
-    private Container find(String id) {
-        if (id == null || !id.matches("(pid|net|mnt)-[0-9]{1,20}")) {
-            throw new InvalidInputException("id", "'" + id + "' is not a container id (pid-, net- or mnt- and an inode)");
-        }
-        return scanner.scan().container(id)
-                .orElseThrow(() -> new NotFoundException("no container " + id + " (it may have ended)"));
-    }
 
     private ContainerRow row(Container c, double uptime) {
         long age = Math.max(0, (long) (uptime - c.init().startTicks() / (double) TICKS_PER_SECOND));

@@ -109,13 +109,7 @@ class LiveHandler extends TextWebSocketHandler {
         }
         switch (topic) {
             case "unit" -> scope.require(arg);
-            case "cgroup" -> {
-                String unit = io.hostdeck.cgroups.CgroupPaths.unit(arg);
-                if (unit == null) {
-                    scope.requireAll("cgroup " + arg);
-                }
-                scope.require(unit);
-            }
+            case "cgroup" -> scope.requireCgroup(arg, io.hostdeck.cgroups.CgroupPaths.unit(arg));
             default -> scope.requireAll("following " + topic);
         }
     }

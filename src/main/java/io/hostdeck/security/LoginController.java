@@ -1,6 +1,7 @@
 package io.hostdeck.security;
 
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.WebAttributes;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -21,8 +22,7 @@ class LoginController {
         if (e instanceof Exception failure) {
             session.removeAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
             model.addAttribute("loginError", failure instanceof BadCredentialsException
-                    || failure.getClass().getSimpleName().equals("UsernameNotFoundException")
-                    ? "Wrong user name or password." : failure.getMessage());
+                    || failure instanceof UsernameNotFoundException ? "Wrong user name or password." : failure.getMessage());
         }
         return "security/login";
     }

@@ -78,6 +78,20 @@ public record Scope(List<String> patterns) {
         }
     }
 
+    /**
+     * A cgroup is the grant's when the unit that owns it is ({@code unit} is that owner, null for a
+     * cgroup no unit owns, which only grants over every unit see).
+     *
+     * @throws RefusedException otherwise
+     */
+    public void requireCgroup(String path, String unit) {
+        if (unit == null) {
+            requireAll("cgroup " + path);
+        } else {
+            require(unit);
+        }
+    }
+
     /** fnmatch-style: * any run of characters, ? any one; nothing else is special. */
     static boolean glob(String pattern, String text) {
         int p = 0;

@@ -23,6 +23,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.hostdeck.audit.AuditLog;
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.error.NotFoundException;
+import io.hostdeck.web.Flash;
 import jakarta.servlet.http.HttpSession;
 
 /**
@@ -75,7 +76,7 @@ class SessionsController {
                     String user = principal instanceof UserDetails u ? u.getUsername() : principal.toString();
                     s.expireNow();
                     audit.record("session-end", user, Map.of("session", key), "done");
-                    redirect.addFlashAttribute("flash", new Flash("ok", "Ended a session of " + user + "."));
+                    redirect.addFlashAttribute("flash", Flash.ok("Ended a session of " + user + "."));
                     return "redirect:/sessions";
                 }
             }
@@ -83,8 +84,6 @@ class SessionsController {
         throw new NotFoundException("no session " + key + " (it may have ended)");
     }
 
-    record Flash(String kind, String message) {
-    }
 
     static String key(String sessionId) {
         try {

@@ -14,6 +14,8 @@ import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
+import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.HostProperties;
 import io.hostdeck.host.HostUnavailableException;
 import io.hostdeck.host.procfs.ProcFs;
@@ -39,6 +41,31 @@ public class NamespaceScanner {
 
         public Optional<Container> container(String id) {
             return containers.stream().filter(c -> c.id().equals(id)).findFirst();
+        }
+
+        /**
+         * The container {@code id} names, as a page or action asks for it.
+         *
+         * @throws InvalidInputException when {@code id} is not a container id
+         * @throws NotFoundException when there is no such container (any more)
+         */
+        public Container require(String id) {
+            if (id == null || !id.matches("(pid|net|mnt)-[0-9]{1,20}")) {
+                throw new InvalidInputException("id", "'" + id + "' is not a container id (pid-, net- or mnt- and an inode)");
+            }
+            return container(id).orElseThrow(() -> new NotFoundException("no container " + id + " (it may have ended)"));
+        }
+
+        /** Whether every process in the container's cgroup, and below it, is the container's. */
+        public boolean aloneInItsCgroup(Container c) {
+            String cg = c.cgroup();
+            for (ProcessInfo p : processes) {
+                boolean inside = p.cgroup().equals(cg) || p.cgroup().startsWith(cg + "/");
+                if (inside && c.processes().stream().noneMatch(m -> m.pid() == p.pid())) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

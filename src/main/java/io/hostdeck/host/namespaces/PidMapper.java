@@ -33,8 +33,8 @@ public class PidMapper {
 
     public long ownPid(ProcessInfo p, Map<NsType, Long> targetNs) {
         Long ours = NamespaceScanner.namespaces(OWN.resolve("self")).get(NsType.PID);
-        if (proc.equals(OWN) || (ours != null && ours.equals(targetNs.get(NsType.PID)) && p.nsPids().size() <= 1)) {
-            return p.pid();
+        if (proc.equals(OWN) || (ours != null && ours.equals(targetNs.get(NsType.PID)))) {
+            return p.pid(); // the target's /proc counts in our PID namespace
         }
         Long pidNs = p.namespaces().get(NsType.PID);
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(OWN, d -> d.getFileName().toString().matches("[0-9]+"))) {
@@ -48,9 +48,6 @@ public class PidMapper {
             }
         } catch (IOException e) {
             throw new HostUnavailableException("cannot list /proc: " + e.getMessage(), e);
-        }
-        if (ours != null && ours.equals(targetNs.get(NsType.PID))) {
-            return p.pid();
         }
         throw new HostUnavailableException("process " + p.pid() + " of the target is not visible from Hostdeck's "
                 + "PID namespace: run Hostdeck in the host's PID namespace (hostPID)");

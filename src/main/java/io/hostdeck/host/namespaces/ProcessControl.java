@@ -110,11 +110,11 @@ public class ProcessControl {
             }
             Handle h = new Handle(fd, p.pid());
             String stat = h.stat();
-            if (stat == null || stat.startsWith("Z") ) {
+            if (stat == null || state(stat) == 'Z') {
                 h.close();
                 return null;
             }
-            long start = NamespaceScanner.startTicks(h.rawStat);
+            long start = NamespaceScanner.startTicks(stat);
             if (start != p.startTicks()) {
                 h.close();
                 throw new ConflictException("process " + p.pid() + " is not the one that was listed (it started at "
@@ -123,9 +123,7 @@ public class ProcessControl {
             return h;
         }
 
-        private String rawStat;
-
-        /** The process's state letter and the rest of stat, or null once it has exited and been reaped. */
+        /** The process's /proc/PID/stat, read through the handle, or null once it has exited and been reaped. */
         String stat() {
             int statFd;
             try {
@@ -136,9 +134,8 @@ public class ProcessControl {
             try {
                 byte[] buf = new byte[1024];
                 long n = LibC.INSTANCE.read(statFd, buf, buf.length);
-                rawStat = new String(buf, 0, (int) Math.max(0, n), StandardCharsets.US_ASCII);
-                int close = rawStat.lastIndexOf(')');
-                return close < 0 || close + 2 >= rawStat.length() ? null : rawStat.substring(close + 2);
+                String stat = new String(buf, 0, (int) Math.max(0, n), StandardCharsets.US_ASCII);
+                return stat.lastIndexOf(')') + 2 < stat.length() ? stat : null;
             } catch (LastErrorException e) {
                 return null;
             } finally {
@@ -146,10 +143,15 @@ public class ProcessControl {
             }
         }
 
+        /** The state letter after the command in parentheses: R, S, D, Z, ... */
+        static char state(String stat) {
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        }
+
         /** Alive and not a zombie. */
         boolean alive() {
             String s = stat();
-            return s != null && !s.startsWith("Z") && !s.startsWith("X");
+            return s != null && state(s) != 'Z' && state(s) != 'X';
         }
 
         void signal(int signal) {
