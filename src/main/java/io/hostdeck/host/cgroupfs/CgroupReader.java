@@ -50,7 +50,9 @@ import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
  * a CPU quota, its pressure every {@value #PRESSURE_SECONDS} s, and these files are kept open while
  * it keeps running; the slow counters (memory.stat, swap, failcnt, OOM) are read every
  * {@value #SLOW_SECONDS} s and never kept open. Each cgroup keeps these schedules at its own random
- * phase, so that cgroups found together are not all read in full in the same tick. Each cgroup's files are found once, with one directory listing per hierarchy; which files
+ * phase, so that cgroups found together are not all read in full in the same tick.
+ *
+ * <p>Each cgroup's files are found once, with one directory listing per hierarchy; which files
  * exist is learnt from those listings, never by catching "no such file" on every read. A cgroup
  * that is removed makes its open files fail with ENODEV (also when systemd re-creates it under the
  * same name, as on a restart): the files of that hierarchy are then looked up afresh, and if the
@@ -100,6 +102,7 @@ public class CgroupReader implements AutoCloseable {
 
     private final Path cgroupRoot;
     private final int maxOpenFiles;
+    private final boolean randomPhases;
     private final AtomicInteger openFiles = new AtomicInteger();
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     /** Names seen to be files, not cgroups, so that list() need not look at them again. */
@@ -122,8 +125,17 @@ public class CgroupReader implements AutoCloseable {
 
     /** With at most {@code maxOpenFiles} cgroup files kept open (0: open each file for each read). */
     CgroupReader(HostProperties host, int maxOpenFiles) {
+        this(host, maxOpenFiles, true);
+    }
+
+    /**
+     * {@code randomPhases} false (for tests): every cgroup's schedules start at its first reading,
+     * so its first full re-read is exactly {@value #REFRESH_SECONDS} s later.
+     */
+    CgroupReader(HostProperties host, int maxOpenFiles, boolean randomPhases) {
         this.cgroupRoot = host.cgroupRoot();
         this.maxOpenFiles = maxOpenFiles;
+        this.randomPhases = randomPhases;
     }
 
     /** The target's cgroup layout. */
@@ -392,7 +404,7 @@ public class CgroupReader implements AutoCloseable {
         });
     }
 
-    private static int defaultOpenFileBudget() {
+    static int defaultOpenFileBudget() {
         long max = 1024;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             max = unix.getMaxFileDescriptorCount();
@@ -414,7 +426,8 @@ public class CgroupReader implements AutoCloseable {
         private final String primaryDir;
         private final boolean root;
         private long recheckAt;
-        private final long phase = ThreadLocalRandom.current().nextLong(REFRESH_NANOS);
+        /** Where this cgroup's schedules start: its creation, plus a random part of a minute in production. */
+        private final long anchor = System.nanoTime() + (randomPhases ? ThreadLocalRandom.current().nextLong(REFRESH_NANOS) : 0);
         private boolean limitsTold;
         private long slowDueAt;
         private long refreshDueAt;
@@ -742,7 +755,7 @@ public class CgroupReader implements AutoCloseable {
 
         /** The next time after {@code now} in this cgroup's phase of {@code period}. */
         private long next(long now, long period) {
-            return now + period - Math.floorMod(now - phase, period);
+            return now + period - Math.floorMod(now - anchor, period);
         }
 
         private void readPressure(Scratch s, long now) {

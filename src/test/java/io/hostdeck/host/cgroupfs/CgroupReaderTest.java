@@ -516,8 +516,9 @@ class CgroupReaderTest {
         return new HostProperties(root.toString(), null);
     }
 
+    /** A reader whose periodic full re-reads come a whole period after the first reading, not at a random moment. */
     private CgroupReader reader() {
-        return new CgroupReader(host());
+        return new CgroupReader(host(), CgroupReader.defaultOpenFileBudget(), false);
     }
 
     private Path unified() {
