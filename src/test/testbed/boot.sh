@@ -19,7 +19,9 @@
 # Progress and errors go to stderr, prefixed "testbed:".
 #
 # Knobs: HOSTDECK_TESTBED_RUN (state, default /tmp/hostdeck-testbed), HOSTDECK_TESTBED_CACHE
-# (image cache, see prepare.sh), TESTBED_TIMEOUT (seconds to wait for readiness, default 90).
+# (image cache, see prepare.sh), TESTBED_TIMEOUT (seconds to wait for readiness, default 90),
+# HOSTDECK_TESTBED_SHARE (host paths, separated by ":", bound read-only at the same path inside:
+# what a host that runs Hostdeck itself has, e.g. the JDK and the app for sandbox launches).
 set -euo pipefail
 
 NAME=${1:-}
@@ -96,6 +98,14 @@ done < "$STATE/hierarchies"
 [ -s "$STATE/cgroups" ] || { rm -rf "$STATE"; die "found no cgroup hierarchies"; }
 
 # ---------------------------------------------------------------- 3. launch
+SHARE=()
+IFS=: read -r -a shared <<< "${HOSTDECK_TESTBED_SHARE:-}"
+for p in "${shared[@]}"; do
+    [ -n "$p" ] || continue
+    [[ $p == /* && $p != *,* ]] || { rm -rf "$STATE"; die "HOSTDECK_TESTBED_SHARE: '$p' is not an absolute path without ','"; }
+    [ -e "$p" ] || { rm -rf "$STATE"; die "HOSTDECK_TESTBED_SHARE: '$p' does not exist"; }
+    SHARE+=("--bind-ro=$p")
+done
 T0=$(now)
 # setsid + </dev/null + log file: nspawn outlives this script, and whoever reads our stdout
 #   (the Java harness) gets EOF when we exit instead of waiting for the container.
@@ -118,6 +128,7 @@ setsid bash -c '
         --console=read-only --kill-signal=SIGRTMIN+3 \
         --bind-ro="$HERE/init.sh:/hostdeck-testbed-init" \
         --bind-ro="$HERE/journald.conf:/etc/systemd/journald.conf.d/hostdeck-testbed.conf" \
+        "${SHARE[@]}" \
         /bin/sh /hostdeck-testbed-init systemd.firstboot=off \
     > "$STATE/console.log" 2>&1 < /dev/null &
 NSPAWN_PID=$!

@@ -22,8 +22,12 @@ import io.hostdeck.host.namespaces.PidMapper;
 import io.hostdeck.host.namespaces.ProcessControl;
 import io.hostdeck.host.namespaces.ProcessControl.Ending;
 import io.hostdeck.host.namespaces.ProcessInfo;
+import io.hostdeck.host.sandbox.SandboxRuntime;
+import io.hostdeck.host.systemd.JobOutcome;
+import io.hostdeck.host.systemd.TransientService;
 import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitAction;
+import io.hostdeck.host.systemd.UnitSetting;
 
 /**
  * The privileged layer of the containers feature: every change to a container passes here, checks
@@ -34,6 +38,8 @@ public class ContainerActions {
 
     static final Duration GRACE = Duration.ofSeconds(10);
     static final int MAX_ARGS = 64;
+    /** SIGTERM, then SIGKILL this much later: a PID namespace's init ignores SIGTERM it does not handle. */
+    static final Duration SANDBOX_STOP_TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_ARG_LENGTH = 4096;
 
     private final NamespaceScanner scanner;
@@ -42,16 +48,18 @@ public class ContainerActions {
     private final CgroupFreezer freezer;
     private final NsExec exec;
     private final Systemd systemd;
+    private final SandboxRuntime sandboxes;
     private final AuditLog audit;
 
     ContainerActions(NamespaceScanner scanner, ProcessControl control, PidMapper pids, CgroupFreezer freezer,
-            NsExec exec, Systemd systemd, AuditLog audit) {
+            NsExec exec, Systemd systemd, SandboxRuntime sandboxes, AuditLog audit) {
         this.scanner = scanner;
         this.control = control;
         this.pids = pids;
         this.freezer = freezer;
         this.exec = exec;
         this.systemd = systemd;
+        this.sandboxes = sandboxes;
         this.audit = audit;
     }
 
@@ -122,6 +130,38 @@ public class ContainerActions {
             return result[0].timedOut() ? "timed out" : "exit " + result[0].exitCode();
         });
         return result[0];
+    }
+
+    /**
+     * Launches a sandbox: a transient service {@code hostdeck-sandbox-NAME.service} on the target
+     * whose first process, {@link io.hostdeck.host.sandbox.SandboxInit}, makes the namespaces and
+     * starts the command in them, under the requested limits. Stopping the unit (or the container)
+     * ends it, and systemd forgets the unit at once.
+     */
+    @PreAuthorize("hasRole('ADMIN')")
+    public JobOutcome launch(SandboxRequest request) {
+        io.hostdeck.security.Scope.current().requireAll("a sandbox");
+        // SandboxInit is a small JVM with a dozen threads and some 30 MiB: a sandbox's TasksMax or
+        // MemoryMax could keep it from starting, so those two follow once it has exited
+        List<UnitSetting> now = new ArrayList<>();
+        List<UnitSetting> later = new ArrayList<>();
+        for (UnitSetting l : request.limits()) {
+            (l.property().equals("TasksMax") || l.property().startsWith("Memory") ? later : now).add(l);
+        }
+        TransientService service = new TransientService(request.unit(), "forking",
+                "Hostdeck sandbox " + request.name() + ": " + String.join(" ", request.command()),
+                sandboxes.command(request.initArgs()), now, SANDBOX_STOP_TIMEOUT);
+        try {
+            JobOutcome outcome = systemd.startTransient(service);
+            if (outcome.done() && !later.isEmpty()) {
+                systemd.setProperties(request.unit(), true, later);
+            }
+            audit.record("sandbox-launch", request.unit(), request.auditArgs(), outcome.result());
+            return outcome;
+        } catch (RuntimeException e) {
+            audit.record("sandbox-launch", request.unit(), request.auditArgs(), "error: " + e.getMessage());
+            throw e;
+        }
     }
 
     /**

@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,6 +27,7 @@ import io.hostdeck.host.namespaces.NamespaceScanner.Snapshot;
 import io.hostdeck.host.namespaces.NsExec;
 import io.hostdeck.host.namespaces.NsType;
 import io.hostdeck.host.namespaces.ProcessInfo;
+import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.security.Scope;
 import io.hostdeck.web.Flash;
@@ -71,6 +75,45 @@ class ContainersController {
         model.addAttribute("types", ContainerRow.TYPES);
         model.addAttribute("interval", sampler.interval().toMillis());
         return "containers/list";
+    }
+
+    /** The sandbox form (admin); the fields as {@link SandboxRequest} reads them. */
+    @GetMapping("/containers/launch")
+    ModelAndView launchForm() {
+        Scope.current().requireAll("a sandbox");
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("namespaces", "pid,net,mnt,uts,ipc");
+        values.put("uidMap", SandboxRequest.DEFAULT_UID_MAP);
+        return launchForm(values);
+    }
+
+    /** Launches it; a bad field sends the form back with a 400 that names it, and nothing starts. */
+    @PostMapping("/containers/launch")
+    ModelAndView launch(@RequestParam MultiValueMap<String, String> form, RedirectAttributes redirect) {
+        Map<String, String> values = new LinkedHashMap<>();
+        form.forEach((k, v) -> values.put(k, String.join(",", v)));
+        try {
+            SandboxRequest request = SandboxRequest.parse(values);
+            JobOutcome outcome = actions.launch(request);
+            redirect.addFlashAttribute("flash", outcome.done()
+                    ? Flash.ok("Launched " + request.unit() + "; it is listed once its namespaces are up.")
+                    : new Flash("error", "Launching " + request.unit() + ": " + outcome.result()
+                            + "; its log says why."));
+            return new ModelAndView("redirect:/containers");
+        } catch (InvalidInputException e) {
+            ModelAndView mv = launchForm(values);
+            mv.addObject("problem", e);
+            mv.setStatus(HttpStatus.BAD_REQUEST);
+            return mv;
+        }
+    }
+
+    private static ModelAndView launchForm(Map<String, String> values) {
+        ModelAndView mv = new ModelAndView("containers/launch");
+        mv.addObject("values", values);
+        mv.addObject("types", SandboxRequest.TYPES);
+        mv.addObject("chosen", List.of(values.getOrDefault("namespaces", "").split(",")));
+        return mv;
     }
 
     @GetMapping("/containers/{id}")

@@ -61,9 +61,11 @@ class SecurityConfig {
                 // is refused before it reaches any controller
                 .requestMatchers(HttpMethod.POST, "/services/daemon-reload", "/services/*/enable", "/services/*/disable",
                         "/services/*/mask", "/services/*/unmask", "/services/*/limits", "/services/new",
-                        "/services/*/edit", "/services/*/delete", "/cgroups/limits", "/containers/*/exec")
+                        "/services/*/edit", "/services/*/delete", "/cgroups/limits", "/containers/*/exec",
+                        "/containers/launch")
                     .hasRole(Role.ADMIN.name())
-                .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit", "/audit", "/sessions")
+                .requestMatchers(HttpMethod.GET, "/services/new", "/services/*/edit", "/audit", "/sessions",
+                        "/containers/launch")
                     .hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.POST, "/sessions/**").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.POST, "/services/**", "/containers/**").hasRole(Role.OPERATOR.name())

@@ -23,7 +23,7 @@ import io.hostdeck.host.systemd.UnitSetting;
  * <li>TasksMax: a count of at least 1, or {@code infinity}.</li>
  * </ul>
  */
-final class LimitsForm {
+public final class LimitsForm {
 
     static final List<String> FIELDS = List.of("MemoryMax", "MemoryHigh", "CPUQuota", "CPUWeight", "TasksMax", "IOWeight");
     static final long MIN_MEMORY = 1L << 20;
@@ -38,7 +38,7 @@ final class LimitsForm {
     }
 
     /** The settings to send, in form order; throws naming the first bad field. */
-    static List<UnitSetting> parse(Map<String, String> form) {
+    public static List<UnitSetting> parse(Map<String, String> form) {
         List<UnitSetting> settings = new ArrayList<>();
         for (String field : FIELDS) {
             String raw = form.getOrDefault(field, "");

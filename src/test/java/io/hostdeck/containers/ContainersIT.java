@@ -177,6 +177,93 @@ class ContainersIT extends AppOnTestbed {
         assertThat(inTestbed("systemctl", "is-active", "hd-ns-roles.service")).as("nothing changed").isEqualTo("active");
     }
 
+    @Test
+    void aSandboxLaunchedFromTheFormRunsWithItsNamespacesAndLimitsAndIsGoneAfterStop() throws Exception {
+        var admin = logIn("admin");
+        String token = admin.pageToken("/containers/launch");
+        var launched = admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&name=hdbox1&command="
+                + enc("sleep 1004") + "&namespaces=pid&namespaces=net&namespaces=mnt&namespaces=uts&namespaces=ipc"
+                + "&namespaces=user&hostname=box1&uidMap=" + enc("0 100000 65536") + "&MemoryMax=64M&TasksMax=9"
+                + "&CPUQuota=" + enc("25%") + "&CPUWeight=");
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(302);
+        assertThat(launched.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/containers"));
+        units.add("hostdeck-sandbox-hdbox1.service");
+
+        String[] found;
+        try {
+            found = await(admin, "sleep 1004", 5);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nits journal:\n" + inTestbed("journalctl", "--no-pager", "-n", "30",
+                    "-u", "hostdeck-sandbox-hdbox1.service"), e);
+        }
+        String id = found[0];
+        assertThat(id).startsWith("pid-");
+        assertThat(badges(found[1])).containsExactly("pid", "net", "mnt", "uts", "ipc", "user");
+        assertThat(found[1]).contains("<td class=\"runtime\">hostdeck</td>").contains(">hdbox1<").contains("(1 inside)");
+
+        String unitDir = "system.slice/hostdeck-sandbox-hdbox1.service";
+        Path cg = testbed().root().resolve("sys/fs/cgroup");
+        assertThat(Files.readString(cg.resolve("memory/" + unitDir + "/memory.limit_in_bytes")).strip())
+                .isEqualTo(Long.toString(64L << 20));
+        assertThat(Files.readString(cg.resolve("pids/" + unitDir + "/pids.max")).strip()).isEqualTo("9");
+        assertThat(Files.readString(cg.resolve("cpu/" + unitDir + "/cpu.cfs_quota_us")).strip()).isEqualTo("25000");
+
+        String detail = admin.get("/containers/" + id).body();
+        assertThat(detail).as("its uid map").containsPattern("id=\"uid-map\">0\\s+100000\\s+65536<");
+        String execToken = admin.pageToken("/containers/" + id);
+        assertThat(admin.postForm("/containers/" + id + "/exec", "_csrf=" + enc(execToken) + "&command=hostname").body())
+                .containsPattern("id=\"exec-result\">box1\\s*<");
+        assertThat(admin.postForm("/containers/" + id + "/exec", "_csrf=" + enc(execToken) + "&command=" + enc("cat /proc/self/uid_map")).body())
+                .as("inside its user namespace").containsPattern("0\\s+100000\\s+65536");
+        String hostPid = inTestbed("sh", "-c", "pgrep -f '^sleep 1004$'");
+        assertThat(inTestbed("stat", "-c", "%u", "/proc/" + hostPid)).as("root inside is 100000 outside").isEqualTo("100000");
+
+        assertThat(admin.postForm("/containers/" + id + "/stop", "_csrf=" + enc(execToken)).statusCode()).isEqualTo(302);
+        assertThat(inTestbed("systemctl", "show", "-p", "LoadState", "--value", "hostdeck-sandbox-hdbox1.service"))
+                .as("the unit is forgotten").isEqualTo("not-found");
+        assertThat(inTestbed("sh", "-c", "pgrep -f 'sleep (1004|600)' || true")).as("no process left").isEmpty();
+        assertThat(Files.exists(cg.resolve("memory/" + unitDir))).as("no cgroup left").isFalse();
+        assertThat(admin.get("/containers").body()).doesNotContain("sleep 1004");
+    }
+
+    @Test
+    void aSandboxFormRefusesBadInputAndLowerRolesAndStartsNothing() throws Exception {
+        var admin = logIn("admin");
+        String token = admin.pageToken("/containers/launch");
+        String ok = "&command=" + enc("sleep 1005") + "&namespaces=pid";
+        String[][] bad = {
+                {"name=" + enc("../x") + ok, "name"},
+                {"name=hdbad" + "&command=&namespaces=pid", "command"},
+                {"name=hdbad&command=sleep", "namespaces"},
+                {"name=hdbad" + ok + "&namespaces=time", "namespaces"},
+                {"name=hdbad" + ok + "&hostname=box", "hostname: needs a UTS namespace"},
+                {"name=hdbad" + ok + "&namespaces=uts&hostname=" + enc("a b"), "hostname"},
+                {"name=hdbad" + ok + "&namespaces=user&uidMap=" + enc("0 0 65536"), "uidMap: maps to root outside"},
+                {"name=hdbad" + ok + "&namespaces=user&uidMap=" + enc("0 100000"), "uidMap"},
+                {"name=hdbad" + ok + "&MemoryMax=12Q", "MemoryMax"},
+                {"name=hdbad" + ok + "&TasksMax=0", "TasksMax"},
+                {"name=hdbad" + ok + "&Delegate=yes", "Delegate: is not a field"},
+        };
+        for (String[] b : bad) {
+            var r = admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&" + b[0]);
+            assertThat(r.statusCode()).as(b[0]).isEqualTo(400);
+            assertThat(r.body()).as(b[0]).contains(b[1].replace("'", "&#39;"));
+        }
+        var operator = logIn("operator");
+        assertThat(operator.get("/containers/launch").statusCode()).isEqualTo(403);
+        assertThat(operator.postForm("/containers/launch", "_csrf=" + enc(operator.pageToken("/containers"))
+                + "&name=hdbad" + ok).statusCode()).isEqualTo(403);
+        assertThat(inTestbed("systemctl", "list-units", "--all", "--no-legend", "hostdeck-sandbox-hdbad*"))
+                .as("nothing started").isEmpty();
+
+        units.add("hostdeck-sandbox-hdtwice.service");
+        assertThat(admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&name=hdtwice" + ok).statusCode())
+                .isEqualTo(302);
+        var again = admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&name=hdtwice" + ok);
+        assertThat(again.statusCode()).as("a second sandbox of the same name").isEqualTo(409);
+        assertThat(again.body()).contains("hostdeck-sandbox-hdtwice.service");
+    }
+
     /** CPU µs the cgroup used over 1 s. */
     private static long cpuMoved(Path cpuStat) throws Exception {
         long before = usage(cpuStat);

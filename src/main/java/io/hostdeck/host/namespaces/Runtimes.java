@@ -15,6 +15,7 @@ public final class Runtimes {
     }
 
     private static final List<Rule> RULES = List.of(
+            new Rule("hostdeck", Pattern.compile("(?:^|/)hostdeck-sandbox-([a-z0-9-]+)\\.service(?:/|$)")),
             new Rule("docker", Pattern.compile("(?:^|/)docker-([0-9a-f]{12,64})\\.scope(?:/|$)")),
             new Rule("docker", Pattern.compile("(?:^|/)docker/([0-9a-f]{12,64})(?:/|$)")),
             new Rule("podman", Pattern.compile("(?:^|/)libpod-(?:conmon-)?([0-9a-f]{12,64})\\.scope(?:/|$)")),

@@ -260,6 +260,24 @@ class DbusSystemd implements Systemd, DisposableBean {
                 case TRY_RESTART -> m.TryRestartUnit(unit, "replace");
             };
         });
+        return outcome(unit, job);
+    }
+
+    @Override
+    public JobOutcome startTransient(TransientService s) {
+        List<PropertyStruct> props = new ArrayList<>();
+        props.add(new PropertyStruct("Description", new Variant<>(s.description())));
+        props.add(new PropertyStruct("Type", new Variant<>(s.type())));
+        props.add(new PropertyStruct("ExecStart", new Variant<>(List.of(new ExecStruct(s.argv().get(0), s.argv(), false)),
+                "a(sasb)")));
+        props.add(new PropertyStruct("CollectMode", new Variant<>("inactive-or-failed")));
+        props.add(new PropertyStruct("TimeoutStopUSec", new Variant<>(new UInt64(s.stopTimeout().toNanos() / 1000))));
+        props.addAll(properties(s.limits()));
+        DBusPath job = call(c -> manager(c).StartTransientUnit(s.unit(), "fail", props, List.of()));
+        return outcome(s.unit(), job);
+    }
+
+    private JobOutcome outcome(String unit, DBusPath job) {
         String path = job.getPath();
         try {
             return jobs.outcome(path).get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -322,15 +340,19 @@ class DbusSystemd implements Systemd, DisposableBean {
 
     @Override
     public void setProperties(String unit, boolean runtime, List<UnitSetting> settings) {
-        List<PropertyStruct> props = settings.stream()
-                .map(s -> new PropertyStruct(s.property(), s.scale() ? new Variant<>(new UInt32(s.value()))
-                        : new Variant<>(s.value() == UnitSetting.INFINITY ? new UInt64(UInt64.MAX_BIG_VALUE)
-                                : new UInt64(s.value()))))
-                .toList();
+        List<PropertyStruct> props = properties(settings);
         call(c -> {
             manager(c).SetUnitProperties(unit, runtime, props);
             return null;
         });
+    }
+
+    private static List<PropertyStruct> properties(List<UnitSetting> settings) {
+        return settings.stream()
+                .map(s -> new PropertyStruct(s.property(), s.scale() ? new Variant<>(new UInt32(s.value()))
+                        : new Variant<>(s.value() == UnitSetting.INFINITY ? new UInt64(UInt64.MAX_BIG_VALUE)
+                                : new UInt64(s.value()))))
+                .toList();
     }
 
     @Override

@@ -51,6 +51,9 @@ interface ManagerBus extends DBusInterface {
 
     void SetUnitProperties(String name, boolean runtime, List<PropertyStruct> properties);
 
+    /** {@code StartTransientUnit(s name, s mode, a(sv) properties, a(sa(sv)) aux) -> o job}. */
+    DBusPath StartTransientUnit(String name, String mode, List<PropertyStruct> properties, List<AuxUnitStruct> aux);
+
     /** Without it systemd sends no unit or job signals to this client. */
     void Subscribe();
 

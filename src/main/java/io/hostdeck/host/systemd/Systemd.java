@@ -47,6 +47,12 @@ public interface Systemd {
     /** Queues the action as a job and waits for systemd to say how it ended. */
     JobOutcome run(UnitAction action, String unit);
 
+    /**
+     * Starts a transient service (StartTransientUnit) and waits for its start job, as {@link #run}
+     * does; a unit of that name that is already loaded is a conflict.
+     */
+    JobOutcome startTransient(TransientService service);
+
     /** Sends {@code signal} to the unit's processes; {@code whom} is main, control or all. */
     void kill(String unit, String whom, int signal);
 
