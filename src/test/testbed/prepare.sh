@@ -16,7 +16,7 @@ set -euo pipefail
 
 SUITE=bookworm
 VARIANT=minbase
-INCLUDE=systemd,dbus,systemd-sysv,iproute2,procps
+INCLUDE=systemd,dbus,systemd-sysv,iproute2,procps,systemd-container
 # bump when the way the image is built changes without the package list changing
 FORMAT=1
 PACKAGES=(systemd-container debootstrap chromium chromium-driver)

@@ -154,7 +154,11 @@ public class ContainerActions {
         try {
             JobOutcome outcome = systemd.startTransient(service);
             if (outcome.done() && !later.isEmpty()) {
-                systemd.setProperties(request.unit(), true, later);
+                try {
+                    systemd.setProperties(request.unit(), true, later);
+                } catch (io.hostdeck.error.NotFoundException gone) {
+                    throw new ConflictException(request.unit() + " ended right after it started: its log says why");
+                }
             }
             audit.record("sandbox-launch", request.unit(), request.auditArgs(), outcome.result());
             return outcome;

@@ -227,6 +227,25 @@ class ContainersIT extends AppOnTestbed {
     }
 
     @Test
+    void aMachineRegisteredWithMachinedIsListedUnderItsName() throws Exception {
+        var viewer = logIn("viewer");
+        start("hd-ns-machine", "unshare", "--pid", "--fork", "sleep", "1007");
+        String id = await(viewer, "sleep 1007", 5)[0];
+        assertThat(viewer.get("/containers").body()).as("not registered yet").doesNotContain(">hdprobe<");
+        String leader = inTestbed("pgrep", "-f", "^sleep 1007$");
+        // what systemd-nspawn, libvirt-lxc or any runtime does to appear in machinectl
+        inTestbed("busctl", "call", "org.freedesktop.machine1", "/org/freedesktop/machine1",
+                "org.freedesktop.machine1.Manager", "RegisterMachine", "sayssus", "hdprobe", "0", "hostdeck-test",
+                "container", leader, "");
+        assertThat(inTestbed("machinectl", "list", "--no-legend")).contains("hdprobe");
+
+        String[] row = await(viewer, "sleep 1007", 5);
+        assertThat(row[0]).isEqualTo(id);
+        assertThat(row[1]).contains(">hdprobe</a>").contains("registered with systemd-machined");
+        assertThat(viewer.get("/containers/" + id).body()).contains("id=\"container-machine\">hdprobe<");
+    }
+
+    @Test
     void aSandboxFormRefusesBadInputAndLowerRolesAndStartsNothing() throws Exception {
         var admin = logIn("admin");
         String token = admin.pageToken("/containers/launch");
@@ -255,6 +274,14 @@ class ContainersIT extends AppOnTestbed {
                 + "&name=hdbad" + ok).statusCode()).isEqualTo(403);
         assertThat(inTestbed("systemctl", "list-units", "--all", "--no-legend", "hostdeck-sandbox-hdbad*"))
                 .as("nothing started").isEmpty();
+
+        var missing = admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&name=hdmissing&command="
+                + enc("/no/such/binary") + "&namespaces=pid");
+        assertThat(missing.statusCode()).isEqualTo(302);
+        assertThat(admin.get("/containers").body()).as("the launch's failure is told")
+                .contains("Launching hostdeck-sandbox-hdmissing.service: failed");
+        assertThat(inTestbed("systemctl", "show", "-p", "LoadState", "--value", "hostdeck-sandbox-hdmissing.service"))
+                .as("and nothing is left of it").isEqualTo("not-found");
 
         units.add("hostdeck-sandbox-hdtwice.service");
         assertThat(admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&name=hdtwice" + ok).statusCode())

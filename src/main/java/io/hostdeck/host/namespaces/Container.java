@@ -15,9 +15,19 @@ import java.util.Set;
  * @param cgroup      the init's cgroup
  * @param privateNs   the namespaces its init does not share with the target's PID 1, with their inodes
  * @param processes   every process in it, init first
+ * @param machine     its name in systemd-machined (machinectl's), "" when it is not registered there
  */
 public record Container(String id, String runtime, String runtimeId, ProcessInfo init, String cgroup,
-        Map<NsType, Long> privateNs, List<ProcessInfo> processes) {
+        Map<NsType, Long> privateNs, List<ProcessInfo> processes, String machine) {
+
+    public Container withMachine(String name) {
+        return new Container(id, runtime, runtimeId, init, cgroup, privateNs, processes, name);
+    }
+
+    /** What the list calls it: its machine name, else the runtime's id or name, else its id. */
+    public String label() {
+        return !machine.isEmpty() ? machine : !runtimeId.isEmpty() ? runtimeId : id;
+    }
 
     public Set<NsType> privateTypes() {
         return privateNs.keySet();

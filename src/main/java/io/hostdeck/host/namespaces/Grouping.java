@@ -84,6 +84,6 @@ final class Grouping {
             // what systemd's PrivateTmp=, ProtectSystem=, ProtectHostname=, PrivateIPC= give a service
             who = new Runtimes.Identity("systemd", init.cgroup().substring(init.cgroup().lastIndexOf('/') + 1));
         }
-        return new Container(key, who.runtime(), who.id(), init, init.cgroup(), own, List.copyOf(sorted));
+        return new Container(key, who.runtime(), who.id(), init, init.cgroup(), own, List.copyOf(sorted), "");
     }
 }

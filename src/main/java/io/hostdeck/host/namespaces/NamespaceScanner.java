@@ -19,6 +19,7 @@ import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.HostProperties;
 import io.hostdeck.host.HostUnavailableException;
 import io.hostdeck.host.procfs.ProcFs;
+import io.hostdeck.host.systemd.Systemd;
 
 /**
  * The target's processes with their namespaces, and the containers they form, read from the
@@ -30,10 +31,12 @@ public class NamespaceScanner {
 
     private final Path proc;
     private final ProcFs procFs;
+    private final Systemd systemd;
 
-    public NamespaceScanner(HostProperties host, ProcFs procFs) {
+    public NamespaceScanner(HostProperties host, ProcFs procFs, Systemd systemd) {
         this.proc = host.proc();
         this.procFs = procFs;
+        this.systemd = systemd;
     }
 
     /** What one scan saw. */
@@ -85,7 +88,30 @@ public class NamespaceScanner {
             throw new HostUnavailableException("cannot list " + proc + ": " + e.getMessage(), e);
         }
         processes.sort((a, b) -> Long.compare(a.pid(), b.pid()));
-        return new Snapshot(hostNs, Collections.unmodifiableList(processes), Grouping.containers(processes, hostNs));
+        return new Snapshot(hostNs, Collections.unmodifiableList(processes),
+                named(Grouping.containers(processes, hostNs)));
+    }
+
+    /** Containers whose init (or another of their processes) leads a machine registered with machined, named so. */
+    private List<Container> named(List<Container> containers) {
+        Map<Long, String> machines;
+        try {
+            machines = systemd.machines();
+        } catch (RuntimeException e) { // no bus: the kernel's view stands on its own
+            return containers;
+        }
+        if (machines.isEmpty()) {
+            return containers;
+        }
+        List<Container> out = new ArrayList<>(containers.size());
+        for (Container c : containers) {
+            String name = machines.get(c.init().pid());
+            for (int i = 0; name == null && i < c.processes().size(); i++) {
+                name = machines.get(c.processes().get(i).pid());
+            }
+            out.add(name == null ? c : c.withMachine(name));
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /** One process, or empty when it is gone or is a kernel thread's (no namespaces to read). */

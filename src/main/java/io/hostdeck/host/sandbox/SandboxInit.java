@@ -155,11 +155,17 @@ public final class SandboxInit {
         }, "hostdeck-sandbox-namespaces");
         maker.start();
         maker.join();
+        if (failure[0] == null && holder != null) {
+            failure[0] = joined(child[0], holder);
+        }
         if (holder != null) {
             holder.destroyForcibly(); // the command keeps the user namespace alive now
         }
         if (failure[0] != null) {
             System.err.println("hostdeck-sandbox: could not start " + request.command() + ": " + failure[0].getMessage());
+            if (child[0] != null) {
+                child[0].destroyForcibly();
+            }
             System.exit(1);
         }
         Process command = child[0];
@@ -168,6 +174,27 @@ public final class SandboxInit {
         // done: the unit (Type=forking) now holds the command alone, and this JVM's threads and
         // memory do not count against the sandbox's limits
         System.exit(0);
+    }
+
+    /** Waits until nsenter has moved the command into the holder's user namespace; the failure, or null. */
+    static Throwable joined(Process command, Process holder) throws IOException, InterruptedException {
+        Path wanted = Files.readSymbolicLink(Path.of("/proc/" + holder.pid() + "/ns/user"));
+        Path ns = Path.of("/proc/" + command.pid() + "/ns/user");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (!command.isAlive()) {
+                return new IOException("nsenter --user exited with " + command.exitValue());
+            }
+            try {
+                if (Files.readSymbolicLink(ns).equals(wanted)) {
+                    return null;
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // exiting: isAlive says so next round
+            }
+            Thread.sleep(1);
+        }
+        return new IOException("nsenter did not join the user namespace within 5 s");
     }
 
     /**

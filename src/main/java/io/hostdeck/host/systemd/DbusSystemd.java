@@ -56,6 +56,8 @@ class DbusSystemd implements Systemd, DisposableBean {
     static final String SERVICE_INTERFACE = "org.freedesktop.systemd1.Service";
     static final String HOSTNAMED = "org.freedesktop.hostname1";
     static final String HOSTNAMED_PATH = "/org/freedesktop/hostname1";
+    static final String MACHINED = "org.freedesktop.machine1";
+    static final String MACHINED_PATH = "/org/freedesktop/machine1";
 
     private static final Logger log = LoggerFactory.getLogger(DbusSystemd.class);
     private static final int FACT_READERS = 8;
@@ -366,6 +368,29 @@ class DbusSystemd implements Systemd, DisposableBean {
     }
 
     @Override
+    public Map<Long, String> machines() {
+        return call(c -> {
+            if (!c.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                    org.freedesktop.dbus.interfaces.DBus.class).NameHasOwner(MACHINED)) {
+                return Map.of();
+            }
+            Map<Long, String> byLeader = new HashMap<>();
+            for (MachinedBus.MachineStruct m : c.getRemoteObject(MACHINED, MACHINED_PATH, MachinedBus.class).ListMachines()) {
+                if (m.machineClass.equals("host")) {
+                    continue; // machined lists the host itself as ".host"
+                }
+                try {
+                    UInt32 leader = properties(c, m.path.getPath()).Get(MACHINED + ".Machine", "Leader");
+                    byLeader.put(leader.longValue(), m.name);
+                } catch (DBusExecutionException gone) {
+                    // it ended between the list and the question
+                }
+            }
+            return byLeader;
+        });
+    }
+
+    @Override
     public AutoCloseable onUnitChange(Consumer<String> listener) {
         unitListeners.add(listener);
         try {
@@ -396,9 +421,9 @@ class DbusSystemd implements Systemd, DisposableBean {
         return new UnitFileChange(String.valueOf(f[0]), String.valueOf(f[1]), String.valueOf(f[2]));
     }
 
-    /** The Properties interface of an object of systemd's, or of hostnamed's. */
+    /** The Properties interface of an object of systemd's, hostnamed's or machined's. */
     private static Properties properties(DBusConnection c, String path) throws DBusException {
-        String busName = path.startsWith(HOSTNAMED_PATH) ? HOSTNAMED : BUS_NAME;
+        String busName = path.startsWith(HOSTNAMED_PATH) ? HOSTNAMED : path.startsWith(MACHINED_PATH) ? MACHINED : BUS_NAME;
         return c.getRemoteObject(busName, path, Properties.class);
     }
 

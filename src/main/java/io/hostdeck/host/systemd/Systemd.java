@@ -79,6 +79,13 @@ public interface Systemd {
     Optional<String> hostname();
 
     /**
+     * The machines registered with systemd-machined (ListMachines), by their leader's PID as the
+     * target sees it: what {@code machinectl} lists. Empty when machined is not running: asking
+     * would start it, so Hostdeck only asks a machined that is already there.
+     */
+    Map<Long, String> machines();
+
+    /**
      * Calls {@code listener} with a unit's name whenever systemd signals that the unit appeared,
      * disappeared or changed state; {@code null} when everything may have changed (reload,
      * reconnect). Runs on the bus's signal thread: keep it short.

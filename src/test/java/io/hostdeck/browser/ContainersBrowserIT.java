@@ -1,0 +1,80 @@
+package io.hostdeck.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.hostdeck.support.AppOnTestbed;
+import io.hostdeck.support.Browser;
+import io.hostdeck.support.TestUsers;
+
+/** A sandbox in a real browser: launched from the form, listed live, stopped from its page. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContainersBrowserIT extends AppOnTestbed {
+
+    private static final String UNIT = "hostdeck-sandbox-hdweb.service";
+
+    private Browser browser;
+
+    @BeforeAll
+    void start() {
+        browser = new Browser(port);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        ctl("stop", UNIT);
+    }
+
+    @Test
+    void anAdminLaunchesASandboxSeesItListedAndStopsIt() {
+        browser.driver().manage().deleteAllCookies();
+        browser.logIn("admin", TestUsers.PASSWORD);
+        browser.open("/containers");
+        browser.waitFor(By.id("launch-link")).click();
+
+        browser.waitFor(By.id("f-name")).sendKeys("hdweb");
+        browser.driver().findElement(By.id("f-command")).sendKeys("sleep 1006");
+        WebElement user = browser.driver().findElement(By.id("f-ns-user"));
+        assertThat(browser.driver().findElement(By.id("f-ns-pid")).isSelected()).as("pid is chosen by default").isTrue();
+        user.click();
+        browser.driver().findElement(By.id("f-hostname")).sendKeys("web-box");
+        browser.driver().findElement(By.id("f-MemoryMax")).sendKeys("64M");
+        browser.driver().findElement(By.id("launch-button")).click();
+
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Launched " + UNIT));
+        // the list follows the host every 2 s: the sandbox's row comes without a reload
+        By row = By.xpath("//tr[contains(@class,'container-row')][td[@class='name']/a[text()='hdweb']]");
+        WebElement listed = new WebDriverWait(browser.driver(), Duration.ofSeconds(6))
+                .until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertThat(listed.findElement(By.cssSelector("td.runtime")).getText()).isEqualTo("hostdeck");
+        assertThat(listed.findElements(By.cssSelector("td.ns .badge")).stream().map(WebElement::getText))
+                .containsExactly("pid", "net", "mnt", "uts", "ipc", "user");
+        browser.screenshot(Path.of("target", "screenshots", "containers.png"));
+
+        listed.findElement(By.cssSelector("td.name a")).click();
+        // the list's own refresh (hx-select) must not leak into its links: the page comes whole
+        browser.waitFor(By.id("action-stop")).click();
+        var alert = new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+        assertThat(alert.getText()).startsWith("Stop pid-");
+        alert.accept();
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Stopped pid-"));
+        assertThat(browser.driver().findElements(row)).as("gone from the list").isEmpty();
+        assertThat(ctl("show", "-p", "LoadState", "--value", UNIT)).as("and from systemd").isEqualTo("not-found");
+    }
+}
