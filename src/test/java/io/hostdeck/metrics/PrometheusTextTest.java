@@ -15,7 +15,7 @@ class PrometheusTextTest {
 
     private static CgroupSample sample(String path, Long memoryMax, Long failcnt) {
         return new CgroupSample(path, 0, 2_500_000L, 2_000_000L, 500_000L, null, null, null, 30_000L, 100_000L, null, 1024L,
-                4096L, memoryMax, null, 1000L, 2000L, null, failcnt, null, 1L, 10L, 20L, 3L, null,
+                4096L, memoryMax, null, 1000L, 2000L, 1024L, null, failcnt, null, 1L, 10L, 20L, List.of(), 3L, null,
                 new Pressure(1.5, null, 750_000L, null), null, null);
     }
 
