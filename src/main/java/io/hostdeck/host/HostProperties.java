@@ -29,12 +29,12 @@ public record HostProperties(@DefaultValue("/") String root, String bus) {
 
     /** {@code <root>/proc}: the target's procfs. */
     public Path proc() {
-        return under("proc");
+        return under(TargetPath.PROC);
     }
 
     /** {@code <root>/sys/fs/cgroup}: the target's cgroup mount point. */
     public Path cgroupRoot() {
-        return under("sys/fs/cgroup");
+        return under(TargetPath.CGROUPS);
     }
 
     /** The target's system bus: the configured address, else the well-known socket under root. */
@@ -42,10 +42,15 @@ public record HostProperties(@DefaultValue("/") String root, String bus) {
         if (bus != null && !bus.isBlank()) {
             return bus.strip();
         }
-        return "unix:path=" + under("run/dbus/system_bus_socket");
+        return "unix:path=" + under(TargetPath.SYSTEM_BUS);
     }
 
     public Path under(String relative) {
         return rootPath().resolve(relative);
+    }
+
+    /** One of the places Hostdeck uses on the target, under the root. */
+    public Path under(TargetPath path) {
+        return under(path.relative());
     }
 }

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import io.hostdeck.host.cgroupfs.CgroupSample;
+import io.hostdeck.host.cgroupfs.CgroupSample.IoDevice;
 import io.hostdeck.host.namespaces.Runtimes;
 import io.hostdeck.host.systemd.UnitSummary;
 
@@ -30,6 +33,9 @@ public final class PrometheusText {
             new Metric("container_cpu_cfs_throttled_seconds_total", "counter", "Total time throttled", s -> micros(s.cpuThrottledUsec())),
             new Metric("container_memory_usage_bytes", "gauge", "Current memory usage (memory.current; v1 memory.usage_in_bytes)",
                     s -> num(s.memoryBytes())),
+            new Metric("container_memory_working_set_bytes", "gauge",
+                    "Current working set: usage minus inactive page cache (memory.stat inactive_file; v1 total_inactive_file)",
+                    s -> num(s.memoryWorkingSet())),
             new Metric("container_memory_rss", "gauge", "Anonymous memory (memory.stat anon; v1 total_rss)", s -> num(s.memoryAnon())),
             new Metric("container_memory_cache", "gauge", "Page cache (memory.stat file; v1 total_cache)", s -> num(s.memoryFile())),
             new Metric("container_memory_swap", "gauge", "Swap usage", s -> num(s.swapBytes())),
@@ -40,9 +46,6 @@ public final class PrometheusText {
             new Metric("container_spec_cpu_period", "gauge", "CPU period in µs", s -> num(s.cpuPeriodUsec())),
             new Metric("container_spec_cpu_shares", "gauge", "CPU shares (v1 cpu.shares; v2 cpu.weight mapped as systemd maps it)",
                     s -> s.cpuShares() != null ? num(s.cpuShares()) : s.cpuWeight() == null ? null : s.cpuWeight() * 1024.0 / 100),
-            new Metric("container_fs_reads_bytes_total", "counter", "Bytes read from block devices, all devices (io.stat rbytes; v1 blkio)",
-                    s -> num(s.ioReadBytes())),
-            new Metric("container_fs_writes_bytes_total", "counter", "Bytes written to block devices, all devices", s -> num(s.ioWriteBytes())),
             new Metric("container_processes", "gauge", "Number of tasks (pids.current)", s -> num(s.tasks())),
             new Metric("container_pressure_cpu_waiting_seconds_total", "counter", "Time some tasks waited for CPU (cpu.pressure some total)",
                     s -> s.cpuPressure() == null ? null : s.cpuPressure().someTotalUsec() / 1e6),
@@ -56,6 +59,17 @@ public final class PrometheusText {
                     s -> s.ioPressure() == null ? null : s.ioPressure().someTotalUsec() / 1e6),
             new Metric("container_pressure_io_stalled_seconds_total", "counter", "Time all tasks stalled on IO",
                     s -> s.ioPressure() == null || s.ioPressure().fullTotalUsec() == null ? null : s.ioPressure().fullTotalUsec() / 1e6));
+
+    /** Per block device: a name, its help, and the value of one device. */
+    private record DeviceMetric(String name, String help, ToLongFunction<IoDevice> value) {
+    }
+
+    /** cAdvisor's per-device byte counters, label {@code device} (here "major:minor"). */
+    private static final List<DeviceMetric> DEVICE_METRICS = List.of(
+            new DeviceMetric("container_fs_reads_bytes_total", "Cumulative count of bytes read (io.stat rbytes; v1 blkio Read)",
+                    IoDevice::readBytes),
+            new DeviceMetric("container_fs_writes_bytes_total", "Cumulative count of bytes written (io.stat wbytes; v1 blkio Write)",
+                    IoDevice::writeBytes));
 
     static final List<String> UNIT_STATES = List.of("active", "activating", "deactivating", "inactive", "failed");
 
@@ -76,6 +90,24 @@ public final class PrometheusText {
                 }
             });
         }
+        for (DeviceMetric m : DEVICE_METRICS) {
+            out.append("# HELP ").append(m.name()).append(' ').append(m.help()).append('\n');
+            out.append("# TYPE ").append(m.name()).append(" counter\n");
+            labels.forEach((path, l) -> forEachDevice(samples.get(path), d -> out.append(m.name()).append('{').append(l)
+                    .append(",device=\"").append(d.device()).append("\"} ").append(m.value().applyAsLong(d))
+                    .append('\n')));
+        }
+        // cAdvisor's labels for the same bytes: device, major, minor, operation (Read, Write)
+        out.append("# HELP container_blkio_device_usage_total Blkio Device bytes usage\n");
+        out.append("# TYPE container_blkio_device_usage_total counter\n");
+        labels.forEach((path, l) -> forEachDevice(samples.get(path), d -> {
+            for (int write = 0; write < 2; write++) {
+                out.append("container_blkio_device_usage_total{").append(l).append(",device=\"").append(d.device())
+                        .append("\",major=\"").append(d.major()).append("\",minor=\"").append(d.minor())
+                        .append("\",operation=\"").append(write == 0 ? "Read" : "Write").append("\"} ")
+                        .append(write == 0 ? d.readBytes() : d.writeBytes()).append('\n');
+            }
+        }));
         out.append("# HELP node_systemd_unit_state Systemd unit\n# TYPE node_systemd_unit_state gauge\n");
         List<UnitSummary> sorted = new ArrayList<>(units);
         sorted.sort((a, b) -> a.name().compareTo(b.name()));
@@ -89,6 +121,12 @@ public final class PrometheusText {
             }
         }
         return out.toString();
+    }
+
+    private static void forEachDevice(CgroupSample s, Consumer<IoDevice> action) {
+        if (s.ioDevices() != null) {
+            s.ioDevices().forEach(action);
+        }
     }
 
     /** id (the cgroup path), name (its last part, the unit for systemd's cgroups), and a runtime's container. */

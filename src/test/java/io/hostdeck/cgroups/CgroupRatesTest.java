@@ -11,7 +11,7 @@ class CgroupRatesTest {
 
     private static CgroupSample sample(long atNanos, long cpuUsec, long ioRead, Long tasks) {
         return new CgroupSample("/a.service", atNanos, cpuUsec, null, null, null, null, 0L, null, null, null, null,
-                1000L, 4096L, null, null, null, null, null, null, null, ioRead, null, tasks, null,
+                1000L, 4096L, null, null, null, null, null, null, null, null, ioRead, null, null, tasks, null,
                 new Pressure(2.5, null, 10, null), null, null);
     }
 

@@ -68,7 +68,7 @@ class HistoryTest {
 
     private static io.hostdeck.host.cgroupfs.CgroupSample sample(long nanos, Long cpuUsec, Long readBytes) {
         return new io.hostdeck.host.cgroupfs.CgroupSample("/x", nanos, cpuUsec, null, null, null, null, null, null,
-                null, null, null, 100L, null, null, null, null, null, null, null, null, readBytes, null, 1L, null,
+                null, null, null, 100L, null, null, null, null, null, null, null, null, null, readBytes, null, null, 1L, null,
                 null, null, null);
     }
 }

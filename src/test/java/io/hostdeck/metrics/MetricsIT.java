@@ -73,6 +73,8 @@ class MetricsIT extends AppOnTestbed {
                 .contains("# TYPE container_cpu_usage_seconds_total counter")
                 .containsPattern("container_cpu_usage_seconds_total\\{id=\"/system.slice/" + UNIT + "\",name=\"" + UNIT + "\"} [0-9.]+")
                 .contains("container_spec_cpu_quota{id=\"/system.slice/" + UNIT + "\",name=\"" + UNIT + "\"} 30000")
+                // the testbed's journald: memory.usage_in_bytes and memory.stat of a real unit
+                .containsPattern("container_memory_working_set_bytes\\{id=\"/system.slice/systemd-journald.service\",name=\"systemd-journald.service\"} [1-9][0-9]*\n")
                 .contains("node_systemd_unit_state{name=\"" + UNIT + "\",state=\"active\",type=\"service\"} 1")
                 .contains("node_systemd_unit_state{name=\"" + UNIT + "\",state=\"failed\",type=\"service\"} 0");
     }

@@ -8,14 +8,20 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.hostdeck.host.cgroupfs.CgroupSample;
+import io.hostdeck.host.cgroupfs.CgroupSample.IoDevice;
 import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
 import io.hostdeck.host.systemd.UnitSummary;
 
 class PrometheusTextTest {
 
     private static CgroupSample sample(String path, Long memoryMax, Long failcnt) {
+        return sample(path, memoryMax, failcnt, 4096L, 1024L, List.of());
+    }
+
+    private static CgroupSample sample(String path, Long memoryMax, Long failcnt, Long usage, Long inactiveFile,
+            List<IoDevice> devices) {
         return new CgroupSample(path, 0, 2_500_000L, 2_000_000L, 500_000L, null, null, null, 30_000L, 100_000L, null, 1024L,
-                4096L, memoryMax, null, 1000L, 2000L, null, failcnt, null, 1L, 10L, 20L, 3L, null,
+                usage, memoryMax, null, 1000L, 2000L, inactiveFile, null, failcnt, null, 1L, 10L, 20L, devices, 3L, null,
                 new Pressure(1.5, null, 750_000L, null), null, null);
     }
 
@@ -44,5 +50,39 @@ class PrometheusTextTest {
                 "node_systemd_unit_state{name=\"x.timer\",state=\"deactivating\",type=\"timer\"} 0",
                 "node_systemd_unit_state{name=\"x.timer\",state=\"inactive\",type=\"timer\"} 0",
                 "node_systemd_unit_state{name=\"x.timer\",state=\"failed\",type=\"timer\"} 1");
+    }
+
+    @Test
+    void theWorkingSetIsUsageLessInactiveFileAtLeastZeroAndAbsentWithoutEither() {
+        String text = PrometheusText.render(Map.of(
+                "/a.service", sample("/a.service", null, null, 10_000L, 3_000L, List.of()),
+                "/b.service", sample("/b.service", null, null, 2_000L, 3_000L, List.of()),
+                "/", sample("/", null, null, null, 3_000L, List.of()),
+                "/c.service", sample("/c.service", null, null, 10_000L, null, List.of())), List.of());
+        assertThat(text.lines().filter(l -> l.startsWith("container_memory_working_set_bytes{")).toList()).containsExactly(
+                "container_memory_working_set_bytes{id=\"/a.service\",name=\"a.service\"} 7000",
+                "container_memory_working_set_bytes{id=\"/b.service\",name=\"b.service\"} 0");
+        assertThat(text).contains("# TYPE container_memory_working_set_bytes gauge\n");
+    }
+
+    @Test
+    void blockIoIsPerDeviceUnderCadvisorsNamesAndLabels() {
+        List<IoDevice> two = List.of(new IoDevice(254, 0, 4096, 8192), new IoDevice(7, 0, 512, 0));
+        String text = PrometheusText.render(Map.of("/a.service", sample("/a.service", null, null, 1L, 1L, two),
+                "/b.service", sample("/b.service", null, null, 1L, 1L, List.of()),
+                "/c.service", sample("/c.service", null, null, 1L, 1L, null)), List.of());
+        String l = "id=\"/a.service\",name=\"a.service\"";
+        assertThat(text.lines().filter(x -> x.startsWith("container_blkio_device_usage_total{")).toList()).containsExactly(
+                "container_blkio_device_usage_total{" + l + ",device=\"254:0\",major=\"254\",minor=\"0\",operation=\"Read\"} 4096",
+                "container_blkio_device_usage_total{" + l + ",device=\"254:0\",major=\"254\",minor=\"0\",operation=\"Write\"} 8192",
+                "container_blkio_device_usage_total{" + l + ",device=\"7:0\",major=\"7\",minor=\"0\",operation=\"Read\"} 512",
+                "container_blkio_device_usage_total{" + l + ",device=\"7:0\",major=\"7\",minor=\"0\",operation=\"Write\"} 0");
+        assertThat(text.lines().filter(x -> x.startsWith("container_fs_")).toList()).containsExactly(
+                "container_fs_reads_bytes_total{" + l + ",device=\"254:0\"} 4096",
+                "container_fs_reads_bytes_total{" + l + ",device=\"7:0\"} 512",
+                "container_fs_writes_bytes_total{" + l + ",device=\"254:0\"} 8192",
+                "container_fs_writes_bytes_total{" + l + ",device=\"7:0\"} 0");
+        assertThat(text).contains("# TYPE container_blkio_device_usage_total counter\n")
+                .contains("# TYPE container_fs_reads_bytes_total counter\n");
     }
 }

@@ -99,58 +99,69 @@ final class CgroupParsers {
     }
 
     /**
-     * v2 {@code io.stat}, one line a device ("8:0 rbytes=1 wbytes=2 rios=3 ..."): {@code out[0]} the
-     * bytes read and {@code out[1]} written, summed over the devices (0 when there are none).
+     * v2 {@code io.stat}, one line a device ("8:0 rbytes=1 wbytes=2 rios=3 ..."): the bytes read and
+     * written per device into {@code out} (no rows when the file is empty: no IO yet).
      */
-    static void ioStat(byte[] b, int len, long[] out) {
-        long read = 0;
-        long written = 0;
+    static void ioStat(byte[] b, int len, DeviceIo out) {
+        out.clear();
         int line = 0;
         while (line < len) {
             int end = lineEnd(b, line, len);
-            int token = line;
-            while (token < end) {
-                int next = indexOf(b, token, end, (byte) ' ');
-                int tokenEnd = next < 0 ? end : next;
-                if (startsWith(b, token, tokenEnd, RBYTES)) {
-                    read = add(read, parseLong(b, token + RBYTES.length, tokenEnd));
-                } else if (startsWith(b, token, tokenEnd, WBYTES)) {
-                    written = add(written, parseLong(b, token + WBYTES.length, tokenEnd));
+            int space = indexOf(b, line, end, (byte) ' ');
+            int colon = space < 0 ? -1 : indexOf(b, line, space, (byte) ':');
+            if (colon > line) {
+                long read = 0;
+                long written = 0;
+                int token = space + 1;
+                while (token < end) {
+                    int next = indexOf(b, token, end, (byte) ' ');
+                    int tokenEnd = next < 0 ? end : next;
+                    if (startsWith(b, token, tokenEnd, RBYTES)) {
+                        read = add(read, parseLong(b, token + RBYTES.length, tokenEnd));
+                    } else if (startsWith(b, token, tokenEnd, WBYTES)) {
+                        written = add(written, parseLong(b, token + WBYTES.length, tokenEnd));
+                    }
+                    token = tokenEnd + 1;
                 }
-                token = tokenEnd + 1;
+                device(b, line, colon, space, read, written, out);
             }
             line = end + 1;
         }
-        out[0] = read;
-        out[1] = written;
     }
 
     /**
      * v1 {@code blkio.throttle.io_service_bytes(_recursive)}, "8:0 Read 123" lines per device and
-     * operation, then a last "Total N": {@code out[0]} the Read and {@code out[1]} the Write bytes
-     * summed over devices; the per-device and grand Total lines are left out.
+     * operation, then a last "Total N": the Read and Write bytes per device into {@code out}; the
+     * Sync, Async, Discard and Total lines are left out.
      */
-    static void blkioServiceBytes(byte[] b, int len, long[] out) {
-        long read = 0;
-        long written = 0;
+    static void blkioServiceBytes(byte[] b, int len, DeviceIo out) {
+        out.clear();
         int line = 0;
         while (line < len) {
             int end = lineEnd(b, line, len);
             int first = indexOf(b, line, end, (byte) ' ');
-            if (first > line) {
+            int colon = first < 0 ? -1 : indexOf(b, line, first, (byte) ':');
+            if (colon > line) {
                 int second = indexOf(b, first + 1, end, (byte) ' ');
                 if (second > first + 1) {
                     if (regionEquals(b, first + 1, second, READ)) {
-                        read = add(read, parseLong(b, second + 1, end));
+                        device(b, line, colon, first, add(0, parseLong(b, second + 1, end)), 0, out);
                     } else if (regionEquals(b, first + 1, second, WRITE)) {
-                        written = add(written, parseLong(b, second + 1, end));
+                        device(b, line, colon, first, 0, add(0, parseLong(b, second + 1, end)), out);
                     }
                 }
             }
             line = end + 1;
         }
-        out[0] = read;
-        out[1] = written;
+    }
+
+    /** The device number "major:minor" at {@code b[from..to)}, colon at {@code colon}; a malformed one is skipped. */
+    private static void device(byte[] b, int from, int colon, int to, long read, long written, DeviceIo out) {
+        long major = parseLong(b, from, colon);
+        long minor = parseLong(b, colon + 1, to);
+        if (major >= 0 && minor >= 0) {
+            out.add(major, minor, read, written);
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.hostdeck.host.HostProperties;
+import io.hostdeck.host.cgroupfs.CgroupSample.IoDevice;
 import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
 
 /**
@@ -94,8 +95,8 @@ public class CgroupReader implements AutoCloseable {
     static final int COOL_POLLS = 5;
     /** Where the limits are in the scratch values: cpu quota, period, weight, shares, memory max, high, tasks max. */
     private static final int[] LIMIT_SLOTS = { 6, 7, 8, 9, 11, 12, 22 };
-    /** Where the slow counters are: anon, file, swap, failcnt, oom events, oom kills. */
-    private static final int[] SLOW_SLOTS = { 13, 14, 15, 16, 17, 18 };
+    /** Where the slow counters are: anon, file, swap, failcnt, oom events, oom kills, inactive file. */
+    private static final int[] SLOW_SLOTS = { 13, 14, 15, 16, 17, 18, 23 };
 
     /** Per thread: the read buffer and the parsers' scratch arrays, reused for every file. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -438,6 +439,8 @@ public class CgroupReader implements AutoCloseable {
         private Pressure cpuPressure;
         private Pressure memoryPressure;
         private Pressure ioPressure;
+        /** The last reading's bytes per device, kept so that an unchanged list is not made again. */
+        private List<IoDevice> ioDevices;
         private CgroupSample last;
         /** Polls in a row in which the CPU time did not move. */
         private int stillPolls;
@@ -686,6 +689,7 @@ public class CgroupReader implements AutoCloseable {
             s.cpuPressure = cpuPressure;
             s.memoryPressure = memoryPressure;
             s.ioPressure = ioPressure;
+            s.ioDevices = ioDevices;
             if (full || now - slowDueAt >= 0) {
                 if (v2) {
                     v2Slow(s, v);
@@ -799,7 +803,7 @@ public class CgroupReader implements AutoCloseable {
 
         /** The slow counters: memory breakdown, swap, OOM. */
         private void v2Slow(Scratch s, long[] v) {
-            keyed(Knob.MEMORY_STAT, s, Scratch.V2_MEMORY_STAT_KEYS, v, 13); // anon, file
+            memoryStat(Knob.MEMORY_STAT, s, Scratch.V2_MEMORY_STAT_KEYS, v); // anon, file, inactive_file
             v[15] = number(Knob.MEMORY_SWAP, s);
             v[16] = NONE;                                         // failcnt: v1 only
             keyed(Knob.MEMORY_EVENTS, s, Scratch.MEMORY_EVENTS_KEYS, v, 17); // oom, oom_kill
@@ -826,7 +830,7 @@ public class CgroupReader implements AutoCloseable {
 
         /** The slow counters: memory breakdown, swap, failcnt, OOM kills. */
         private void v1Slow(Scratch s, long[] v) {
-            keyed(Knob.V1_MEMORY_STAT, s, Scratch.V1_MEMORY_STAT_KEYS, v, 13); // total_rss, total_cache
+            memoryStat(Knob.V1_MEMORY_STAT, s, Scratch.V1_MEMORY_STAT_KEYS, v); // total_rss, total_cache, total_inactive_file
             long memsw = number(Knob.MEMSW_USAGE, s);
             v[15] = memsw == NONE || v[10] == NONE ? NONE : Math.max(0, memsw - v[10]);
             v[16] = number(Knob.MEMORY_FAILCNT, s);
@@ -869,6 +873,24 @@ public class CgroupReader implements AutoCloseable {
             System.arraycopy(s.keyed, 0, v, at, keys.length);
         }
 
+        /**
+         * memory.stat's three figures, in one read: the anonymous memory and page cache into v[13]
+         * and v[14], the inactive page cache (for the working set) into v[23].
+         */
+        private void memoryStat(Knob k, Scratch s, byte[][] keys, long[] v) {
+            int n = load(k, s);
+            if (n < 0) {
+                v[13] = NONE;
+                v[14] = NONE;
+                v[23] = NONE;
+                return;
+            }
+            CgroupParsers.keyed(s.buf, n, keys, s.keyed);
+            v[13] = s.keyed[0];
+            v[14] = s.keyed[1];
+            v[23] = s.keyed[2];
+        }
+
         private long number(Knob k, Scratch s) {
             int n = load(k, s);
             return n < 0 ? NONE : CgroupParsers.number(s.buf, n);
@@ -896,15 +918,17 @@ public class CgroupReader implements AutoCloseable {
             if (n < 0) {
                 v[at] = NONE;
                 v[at + 1] = NONE;
+                ioDevices = null;
                 return;
             }
             if (k == Knob.IO_STAT) {
-                CgroupParsers.ioStat(s.buf, n, s.pair);
+                CgroupParsers.ioStat(s.buf, n, s.deviceIo);
             } else {
-                CgroupParsers.blkioServiceBytes(s.buf, n, s.pair);
+                CgroupParsers.blkioServiceBytes(s.buf, n, s.deviceIo);
             }
-            v[at] = s.pair[0];
-            v[at + 1] = s.pair[1];
+            v[at] = s.deviceIo.read();
+            v[at + 1] = s.deviceIo.written();
+            ioDevices = s.deviceIo.devices(ioDevices);
         }
 
         private Pressure pressure(Knob k, Scratch s) {
@@ -929,8 +953,8 @@ public class CgroupReader implements AutoCloseable {
         static final byte[][] CPU_STAT_KEYS = CgroupParsers.keys("usage_usec", "user_usec", "system_usec",
                 "nr_periods", "nr_throttled", "throttled_usec");
         static final byte[][] CFS_STAT_KEYS = CgroupParsers.keys("nr_periods", "nr_throttled", "throttled_time");
-        static final byte[][] V2_MEMORY_STAT_KEYS = CgroupParsers.keys("anon", "file");
-        static final byte[][] V1_MEMORY_STAT_KEYS = CgroupParsers.keys("total_rss", "total_cache");
+        static final byte[][] V2_MEMORY_STAT_KEYS = CgroupParsers.keys("anon", "file", "inactive_file");
+        static final byte[][] V1_MEMORY_STAT_KEYS = CgroupParsers.keys("total_rss", "total_cache", "total_inactive_file");
         static final byte[][] MEMORY_EVENTS_KEYS = CgroupParsers.keys("oom", "oom_kill");
         static final byte[][] OOM_CONTROL_KEYS = CgroupParsers.keys("oom_kill");
         static final byte[][] CPUACCT_STAT_KEYS = CgroupParsers.keys("user", "system");
@@ -938,7 +962,7 @@ public class CgroupReader implements AutoCloseable {
 
         byte[] buf = new byte[CHUNK];
         ByteBuffer wrapped = ByteBuffer.wrap(buf);
-        final long[] values = new long[23];
+        final long[] values = new long[24];
         final long[] keyed = new long[8];
         final long[] pair = new long[2];
         boolean stale;
@@ -946,6 +970,8 @@ public class CgroupReader implements AutoCloseable {
         Pressure cpuPressure;
         Pressure memoryPressure;
         Pressure ioPressure;
+        final DeviceIo deviceIo = new DeviceIo();
+        List<IoDevice> ioDevices;
 
         /**
          * Re-reads an open cgroup file from its start with one pread(2): the kernel regenerates it.
@@ -995,8 +1021,8 @@ public class CgroupReader implements AutoCloseable {
             long[] v = values;
             return new CgroupSample(path, at, box(v[0]), box(v[1]), box(v[2]), box(v[3]), box(v[4]), box(v[5]),
                     box(v[6]), box(v[7]), box(v[8]), box(v[9]), box(v[10]), box(v[11]), box(v[12]), box(v[13]),
-                    box(v[14]), box(v[15]), box(v[16]), box(v[17]), box(v[18]), box(v[19]), box(v[20]),
-                    box(v[21]), box(v[22]), cpuPressure, memoryPressure, ioPressure);
+                    box(v[14]), box(v[23]), box(v[15]), box(v[16]), box(v[17]), box(v[18]), box(v[19]), box(v[20]),
+                    ioDevices, box(v[21]), box(v[22]), cpuPressure, memoryPressure, ioPressure);
         }
 
         private static Long box(long value) {

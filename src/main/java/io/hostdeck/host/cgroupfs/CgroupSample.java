@@ -1,5 +1,7 @@
 package io.hostdeck.host.cgroupfs;
 
+import java.util.List;
+
 /**
  * One reading of a cgroup's counters and settings, the same model for cgroup v1, hybrid and v2.
  * Every value the layout cannot provide is {@code null} (shown as "—"), never zero; "max" or
@@ -23,12 +25,16 @@ package io.hostdeck.host.cgroupfs;
  * @param memoryHigh    v2 memory.high
  * @param memoryAnon    anon (v2 memory.stat anon; v1 memory.stat total_rss)
  * @param memoryFile    page cache (v2 file; v1 total_cache)
+ * @param memoryInactiveFile page cache on the inactive list, which reclaim takes first (v2 memory.stat
+ *                      inactive_file; v1 total_inactive_file); read with the other memory.stat figures
  * @param swapBytes     v2 memory.swap.current; v1 memory.memsw.usage_in_bytes - usage when present
  * @param memoryFailcnt v1 memory.failcnt
  * @param oomEvents     v2 memory.events oom; v1 memory.oom_control under_oom is a state, so null
  * @param oomKills      v2 memory.events oom_kill; v1 memory.oom_control oom_kill (kernel ≥ 4.13)
  * @param ioReadBytes   v2 io.stat rbytes summed over devices; v1 blkio.throttle.io_service_bytes_recursive Read
  * @param ioWriteBytes  the same for writes
+ * @param ioDevices     the same two per block device, in the file's order (null when the file is absent,
+ *                      empty before the cgroup's first block IO)
  * @param tasks         pids.current
  * @param tasksMax      pids.max (null when "max")
  * @param cpuPressure   cpu.pressure (v2, and the unified tree in hybrid mode)
@@ -53,12 +59,14 @@ public record CgroupSample(
         Long memoryHigh,
         Long memoryAnon,
         Long memoryFile,
+        Long memoryInactiveFile,
         Long swapBytes,
         Long memoryFailcnt,
         Long oomEvents,
         Long oomKills,
         Long ioReadBytes,
         Long ioWriteBytes,
+        List<IoDevice> ioDevices,
         Long tasks,
         Long tasksMax,
         Pressure cpuPressure,
@@ -69,8 +77,38 @@ public record CgroupSample(
     public CgroupSample withPressure(long atNanos, Pressure cpu, Pressure memory, Pressure io) {
         return new CgroupSample(path, atNanos, cpuUsageUsec, cpuUserUsec, cpuSystemUsec, cpuPeriods, cpuThrottled,
                 cpuThrottledUsec, cpuQuotaUsec, cpuPeriodUsec, cpuWeight, cpuShares, memoryBytes, memoryMax, memoryHigh,
-                memoryAnon, memoryFile, swapBytes, memoryFailcnt, oomEvents, oomKills, ioReadBytes, ioWriteBytes, tasks,
-                tasksMax, cpu, memory, io);
+                memoryAnon, memoryFile, memoryInactiveFile, swapBytes, memoryFailcnt, oomEvents, oomKills, ioReadBytes,
+                ioWriteBytes, ioDevices, tasks, tasksMax, cpu, memory, io);
+    }
+
+    /**
+     * The working set as cAdvisor and the kubelet define it (what eviction and {@code kubectl top}
+     * go by): the usage minus the inactive page cache, at least 0. Null when either is unknown (the
+     * v2 root has no memory.current). The inactive figure comes from memory.stat, which is read every
+     * {@value CgroupReader#SLOW_SECONDS} s while the cgroup runs, the usage every tick.
+     */
+    public Long memoryWorkingSet() {
+        if (memoryBytes == null || memoryInactiveFile == null) {
+            return null;
+        }
+        return Math.max(0, memoryBytes - memoryInactiveFile);
+    }
+
+    /**
+     * One block device's share of a cgroup's IO, from the line of io.stat (v2) or the Read and Write
+     * lines of blkio.throttle.io_service_bytes_recursive (v1) for that device.
+     *
+     * @param major      the device's major number
+     * @param minor      its minor number
+     * @param readBytes  bytes read from it (rbytes; v1 Read)
+     * @param writeBytes bytes written to it (wbytes; v1 Write)
+     */
+    public record IoDevice(long major, long minor, long readBytes, long writeBytes) {
+
+        /** "8:0", as the kernel writes a device number. */
+        public String device() {
+            return major + ":" + minor;
+        }
     }
 
     /**

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 
+import io.hostdeck.host.TargetPath;
+
 /**
  * The target host's time zone, as its own clock shows time: the zone /etc/localtime links to
  * (…/zoneinfo/Europe/Berlin), else /etc/timezone's name, else the JVM's default.
@@ -17,7 +19,7 @@ final class HostZone {
 
     static ZoneId of(Path root) {
         try {
-            Path link = Files.readSymbolicLink(root.resolve("etc/localtime"));
+            Path link = Files.readSymbolicLink(root.resolve(TargetPath.LOCALTIME.relative()));
             String s = link.toString();
             int i = s.indexOf("zoneinfo/");
             if (i >= 0) {
@@ -27,7 +29,7 @@ final class HostZone {
             // not a link, or not to a named zone: try the next
         }
         try {
-            return ZoneId.of(Files.readString(root.resolve("etc/timezone")).strip());
+            return ZoneId.of(Files.readString(root.resolve(TargetPath.TIMEZONE.relative())).strip());
         } catch (IOException | DateTimeException e) {
             return ZoneId.systemDefault();
         }

@@ -13,6 +13,7 @@ import com.sun.jna.LastErrorException;
 
 import io.hostdeck.host.HostProperties;
 import io.hostdeck.host.HostUnavailableException;
+import io.hostdeck.host.TargetPath;
 import io.hostdeck.host.jna.LibC;
 
 /**
@@ -29,7 +30,7 @@ public class JournalWriter {
     private final Path socket;
 
     public JournalWriter(HostProperties host) {
-        this.socket = host.under("run/systemd/journal/socket");
+        this.socket = host.under(TargetPath.JOURNAL_SOCKET);
     }
 
     /** Sends one entry; field names must be journald's: upper case letters, digits, underscores. */

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 
 import io.hostdeck.host.HostProperties;
 import io.hostdeck.host.HostUnavailableException;
+import io.hostdeck.host.TargetPath;
 
 /**
  * Reads the target's procfs. Processes come and go while we read: a file that vanished means the
@@ -58,7 +59,7 @@ public class ProcFs {
 
     /** The hostname the target configured in its /etc/hostname, if any. */
     public Optional<String> configuredHostname() {
-        return firstLine(host.under("etc/hostname")).filter(s -> !s.isEmpty());
+        return firstLine(host.under(TargetPath.HOSTNAME)).filter(s -> !s.isEmpty());
     }
 
     /** A process's command line with NULs as spaces; its name in brackets for a kernel thread; empty when gone. */

@@ -31,6 +31,7 @@ import io.hostdeck.error.NotFoundException;
 import io.hostdeck.error.RefusedException;
 import io.hostdeck.host.HostProperties;
 import io.hostdeck.host.HostUnavailableException;
+import io.hostdeck.host.TargetPath;
 
 /**
  * The unit files Hostdeck writes, in the target's {@code /etc/systemd/system}. Writes are atomic
@@ -46,8 +47,8 @@ public class UnitFileStore {
     public static final String CREATED_MARK = "# Created by Hostdeck";
 
     /** systemd's system unit search path, highest priority first; a name in any of them is taken. */
-    static final List<String> SEARCH_PATH = List.of("etc/systemd/system", "run/systemd/system", "lib/systemd/system",
-            "usr/lib/systemd/system");
+    static final List<String> SEARCH_PATH = List.of(TargetPath.UNIT_FILES.relative(), TargetPath.RUNTIME_UNITS.relative(),
+            TargetPath.LIB_UNITS.relative(), TargetPath.USR_LIB_UNITS.relative());
 
     static final String OVERRIDE = "override.conf";
     static final int MAX_READ = 1 << 20;

@@ -4,9 +4,11 @@ import static io.hostdeck.host.cgroupfs.CgroupParsers.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.hostdeck.host.cgroupfs.CgroupSample.IoDevice;
 import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
 
 /**
@@ -380,6 +382,50 @@ class CgroupParsersTest {
     }
 
     @Test
+    void memoryStatGivesTheInactivePageCacheForTheWorkingSet() {
+        assertThat(keyed(V2_ROOT_MEMORY_STAT, CgroupParsers.keys("anon", "file", "inactive_file")))
+                .containsExactly(516096, 8683520, 2789376);
+        // v1: the hierarchical total_ line, not the cgroup's own inactive_file
+        assertThat(keyed(V1_MEMORY_STAT.replace("total_inactive_file 0", "total_inactive_file 4096"),
+                CgroupParsers.keys("total_rss", "total_cache", "total_inactive_file"))).containsExactly(999424, 8413184, 4096);
+    }
+
+    @Test
+    void ioFilesGiveBytesPerDeviceInTheFilesOrder() {
+        assertThat(devices(V2_IO_STAT_TWO_DEVICES, true)).containsExactly(new IoDevice(7, 0, 1572864, 524288),
+                new IoDevice(254, 0, 1048576, 2097152));
+        assertThat(devices(V1_BLKIO_TWO_DEVICES, false)).containsExactly(new IoDevice(254, 0, 4194304, 4194304),
+                new IoDevice(7, 0, 1048576, 2097152));
+        assertThat(devices("", true)).isEmpty();
+        assertThat(devices(V1_BLKIO_NONE, false)).as("the grand Total line is no device").isEmpty();
+    }
+
+    @Test
+    void anUnchangedDeviceTableGivesBackThePreviousList() {
+        DeviceIo io = new DeviceIo();
+        byte[] b = bytes(V2_IO_STAT_TWO_DEVICES);
+        CgroupParsers.ioStat(b, b.length, io);
+        List<IoDevice> first = io.devices(null);
+        CgroupParsers.ioStat(b, b.length, io);
+        assertThat(io.devices(first)).isSameAs(first);
+        byte[] more = bytes(V2_IO_STAT_TWO_DEVICES.replace("rbytes=1572864", "rbytes=1572865"));
+        CgroupParsers.ioStat(more, more.length, io);
+        assertThat(io.devices(first)).isNotSameAs(first).first().isEqualTo(new IoDevice(7, 0, 1572865, 524288));
+    }
+
+    @Test
+    void manyDevicesGrowTheTable() {
+        StringBuilder text = new StringBuilder();
+        for (int minor = 0; minor < 40; minor++) {
+            text.append("7:").append(minor).append(" rbytes=").append(minor).append(" wbytes=1 rios=1 wios=1 dbytes=0 dios=0\n");
+        }
+        List<IoDevice> list = devices(text.toString(), true);
+        assertThat(list).hasSize(40);
+        assertThat(list.get(39)).isEqualTo(new IoDevice(7, 39, 39, 1));
+        assertThat(pair(text.toString(), true)).containsExactly(39 * 40 / 2, 40);
+    }
+
+    @Test
     void ioStatSumsReadAndWrittenBytesOverDevices() {
         assertThat(pair(V2_IO_STAT, true)).containsExactly(3145728, 4194304);
         assertThat(pair(V2_ROOT_IO_STAT, true)).containsExactly(3158016, 4194304);
@@ -470,7 +516,16 @@ class CgroupParsersTest {
     }
 
     private static long[] pair(String text, boolean ioStat) {
-        long[] out = new long[2];
+        DeviceIo io = parse(text, ioStat);
+        return new long[] { io.read(), io.written() };
+    }
+
+    private static List<IoDevice> devices(String text, boolean ioStat) {
+        return parse(text, ioStat).devices(null);
+    }
+
+    private static DeviceIo parse(String text, boolean ioStat) {
+        DeviceIo out = new DeviceIo();
         byte[] b = bytes(text);
         if (ioStat) {
             CgroupParsers.ioStat(b, b.length, out);

@@ -203,7 +203,44 @@ class CgroupReaderIT {
         }
     }
 
+    @Test
+    void theWorkingSetIsTheUsageLessTheInactivePageCacheTheKernelCounts() throws Exception {
+        Path file = Files.createTempFile("hd-cg-cache", ".bin"); // the host's disk: real page cache
+        try {
+            makeRawCgroup(RAW);
+            Path memory = Path.of(reader.layout().controllerTree("memory") + RAW);
+            // a process in the cgroup writes 8 MiB: new page cache charged to it, on the inactive list
+            Process p = new ProcessBuilder("sh", "-c", "echo $$ > \"$0\" && exec dd if=/dev/zero of=\"$1\" bs=1M count=8 status=none",
+                    memory.resolve("cgroup.procs").toString(), file.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(out).isZero();
+            Thread.sleep(2_500); // the kernel folds its per-CPU memory statistics in every 2 s
+
+            CgroupSample s = reader.read(RAW).orElseThrow();
+            boolean v2 = reader.mode() == CgroupMode.V2;
+            long usage = Long.parseLong(Files.readString(memory.resolve(v2 ? "memory.current" : "memory.usage_in_bytes")).strip());
+            long inactive = statLine(memory.resolve("memory.stat"), v2 ? "inactive_file" : "total_inactive_file");
+            long mib = 1 << 20;
+            assertThat(inactive).as("the 8 MiB written, on the inactive list").isGreaterThanOrEqualTo(4 * mib);
+            // the same figures as the files (within the kernel's per-CPU charge batches)
+            assertThat(s.memoryInactiveFile()).isCloseTo(inactive, within(mib));
+            assertThat(s.memoryBytes()).isCloseTo(usage, within(mib));
+            assertThat(s.memoryWorkingSet()).isEqualTo(s.memoryBytes() - s.memoryInactiveFile())
+                    .isCloseTo(usage - inactive, within(2 * mib)).isLessThan(usage - 3 * mib);
+        } finally {
+            removeRawCgroups();
+            Files.deleteIfExists(file);
+        }
+    }
+
     // ------------------------------------------------------------------
+
+    /** A "key value" line's value from a flat keyed file such as memory.stat. */
+    private static long statLine(Path file, String key) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> l.startsWith(key + " "))
+                .mapToLong(l -> Long.parseLong(l.substring(key.length() + 1).strip())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + key + " in " + file));
+    }
 
     private CgroupSample await(String path, Predicate<CgroupSample> condition) throws InterruptedException {
         Optional<CgroupSample> last = Optional.empty();

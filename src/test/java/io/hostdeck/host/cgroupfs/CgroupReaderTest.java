@@ -22,6 +22,7 @@ import io.hostdeck.error.ConflictException;
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.HostProperties;
+import io.hostdeck.host.cgroupfs.CgroupSample.IoDevice;
 import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
 
 /**
@@ -75,12 +76,15 @@ class CgroupReaderTest {
         assertThat(s.memoryHigh()).isEqualTo(67108864);
         assertThat(s.memoryAnon()).isEqualTo(516096);
         assertThat(s.memoryFile()).isEqualTo(8683520);
+        assertThat(s.memoryInactiveFile()).isEqualTo(2789376);
+        assertThat(s.memoryWorkingSet()).as("memory.current below inactive_file (files of two cgroups): floored").isZero();
         assertThat(s.swapBytes()).isZero();
         assertThat(s.memoryFailcnt()).isNull();
         assertThat(s.oomEvents()).isZero();
         assertThat(s.oomKills()).isZero();
         assertThat(s.ioReadBytes()).isEqualTo(3145728);
         assertThat(s.ioWriteBytes()).isEqualTo(4194304);
+        assertThat(s.ioDevices()).containsExactly(new IoDevice(254, 0, 3145728, 4194304));
         assertThat(s.tasks()).isZero();
         assertThat(s.tasksMax()).isEqualTo(7);
         assertThat(s.cpuPressure()).isEqualTo(new Pressure(22.63, 22.51, 2850305, 2847167L));
@@ -99,6 +103,8 @@ class CgroupReaderTest {
         assertThat(rootSample.ioReadBytes()).isEqualTo(3158016);
         assertThat(rootSample.memoryAnon()).isEqualTo(516096);
         assertThat(rootSample.memoryBytes()).isNull();
+        assertThat(rootSample.memoryInactiveFile()).isEqualTo(2789376);
+        assertThat(rootSample.memoryWorkingSet()).as("no memory.current at the root").isNull();
         assertThat(rootSample.tasks()).isNull();
         assertThat(rootSample.tasksMax()).isNull();
         assertThat(rootSample.cpuQuotaUsec()).isNull();
@@ -113,6 +119,7 @@ class CgroupReaderTest {
         assertThat(leaf.cpuWeight()).isNull();
         assertThat(leaf.ioReadBytes()).isNull();
         assertThat(leaf.ioWriteBytes()).isNull();
+        assertThat(leaf.ioDevices()).isNull();
         assertThat(leaf.memoryMax()).isEqualTo(33554432);
         assertThat(leaf.oomKills()).isEqualTo(1);
     }
@@ -279,12 +286,15 @@ class CgroupReaderTest {
         assertThat(s.memoryHigh()).isNull();
         assertThat(s.memoryAnon()).as("total_rss").isEqualTo(999424);
         assertThat(s.memoryFile()).as("total_cache").isEqualTo(8413184);
+        assertThat(s.memoryInactiveFile()).as("total_inactive_file").isZero();
+        assertThat(s.memoryWorkingSet()).as("usage - total_inactive_file").isEqualTo(614400);
         assertThat(s.swapBytes()).as("memsw - usage").isZero();
         assertThat(s.memoryFailcnt()).isEqualTo(86);
         assertThat(s.oomEvents()).isNull();
         assertThat(s.oomKills()).isEqualTo(1);
         assertThat(s.ioReadBytes()).isEqualTo(4194304 + 1048576);
         assertThat(s.ioWriteBytes()).isEqualTo(4194304 + 2097152);
+        assertThat(s.ioDevices()).containsExactly(new IoDevice(254, 0, 4194304, 4194304), new IoDevice(7, 0, 1048576, 2097152));
         assertThat(s.tasks()).isEqualTo(1);
         assertThat(s.tasksMax()).isEqualTo(7);
         assertThat(s.cpuPressure()).isEqualTo(new Pressure(43.09, 43.09, 6967141, 6967141L));
@@ -310,6 +320,7 @@ class CgroupReaderTest {
         assertThat(top.tasks()).isNull();
         assertThat(top.tasksMax()).isNull();
         assertThat(top.ioReadBytes()).isZero();
+        assertThat(top.ioDevices()).as("a blkio file with no device: no IO yet, not unknown").isEmpty();
     }
 
     // ------------------------------------------------------------------ legacy
