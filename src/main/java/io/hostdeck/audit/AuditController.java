@@ -32,19 +32,7 @@ class AuditController {
             @RequestParam(defaultValue = "") String target, @RequestParam(defaultValue = "") String result,
             @RequestParam(defaultValue = "") String since, Model model) {
         io.hostdeck.security.Scope.current().requireAll("the audit trail");
-        check("user", user);
-        check("action", action);
-        check("target", target);
-        if (!result.isEmpty() && !result.equals("ok") && !result.equals("failed")) {
-            throw new InvalidInputException("result", "is 'ok' or 'failed', not '" + result + "'");
-        }
-        Instant from = since.isEmpty() ? Instant.EPOCH : instant(since);
-        Predicate<AuditLog.Entry> filter = e -> (user.isEmpty() || e.user().equals(user))
-                && (action.isEmpty() || e.action().equals(action))
-                && (target.isEmpty() || e.target().contains(target))
-                && (result.isEmpty() || e.failed() == result.equals("failed"))
-                && !e.at().isBefore(from);
-        List<AuditLog.Entry> entries = audit.recent(LIMIT, filter);
+        List<AuditLog.Entry> entries = audit.recent(LIMIT, filter(user, action, target, result, since));
         model.addAttribute("entries", entries);
         model.addAttribute("limit", LIMIT);
         model.addAttribute("f", new Filters(user, action, target, result, since));
@@ -53,6 +41,22 @@ class AuditController {
     }
 
     record Filters(String user, String action, String target, String result, String since) {
+    }
+
+    /** The trail's filters, each checked: a bad one is a 400 naming it. */
+    static Predicate<AuditLog.Entry> filter(String user, String action, String target, String result, String since) {
+        check("user", user);
+        check("action", action);
+        check("target", target);
+        if (!result.isEmpty() && !result.equals("ok") && !result.equals("failed")) {
+            throw new InvalidInputException("result", "is 'ok' or 'failed', not '" + result + "'");
+        }
+        Instant from = since.isEmpty() ? Instant.EPOCH : instant(since);
+        return e -> (user.isEmpty() || e.user().equals(user))
+                && (action.isEmpty() || e.action().equals(action))
+                && (target.isEmpty() || e.target().contains(target))
+                && (result.isEmpty() || e.failed() == result.equals("failed"))
+                && !e.at().isBefore(from);
     }
 
     private static void check(String field, String value) {

@@ -62,11 +62,27 @@ public class AuditLog {
         }
     }
 
+    /**
+     * What an authentication's details implement when the request did not come from a page session
+     * (an API token): the trail names it beside the user, as the argument {@code via}.
+     */
+    public interface Via {
+        String via();
+    }
+
     /** An action by the logged-in user of this request. */
     public void record(String action, String target, Map<String, String> arguments, String outcome) {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        write(new Entry(Instant.now(), auth == null ? "-" : auth.getName(), address(), action, target,
-                new TreeMap<>(arguments), outcome));
+        Map<String, String> args = new TreeMap<>(arguments);
+        if (auth != null && auth.getDetails() instanceof Via v) {
+            args.put("via", v.via());
+        }
+        write(new Entry(Instant.now(), auth == null ? "-" : auth.getName(), address(), action, target, args, outcome));
+    }
+
+    /** An action on behalf of {@code user} when no one is logged in: a refused API token names its owner. */
+    public void recordAs(String user, String action, String target, Map<String, String> arguments, String outcome) {
+        write(new Entry(Instant.now(), user, address(), action, target, new TreeMap<>(arguments), outcome));
     }
 
     /** A login attempt, which has no logged-in user yet. */

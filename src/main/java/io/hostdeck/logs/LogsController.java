@@ -80,8 +80,15 @@ class LogsController {
             throw new InvalidInputException("cursor", "missing: which entry?");
         }
         LogRow row = reader.entry(cursor);
+        requireEntryInScope(row);
+        model.addAttribute("r", row);
+        return "logs/entries :: fields";
+    }
+
+    /** An entry opened by its cursor must be one of a scoped grant's units. */
+    static void requireEntryInScope(LogRow row) {
         Scope scope = Scope.current();
-        if (!scope.all()) { // an entry opened by its cursor must be one of the grant's units
+        if (!scope.all()) {
             String unit = row.fields().stream().filter(f -> f.name().equals("_SYSTEMD_UNIT") || f.name().equals("UNIT"))
                     .map(LogRow.FieldRow::value).findFirst().orElse("");
             if (unit.isEmpty()) {
@@ -89,8 +96,6 @@ class LogsController {
             }
             scope.require(unit);
         }
-        model.addAttribute("r", row);
-        return "logs/entries :: fields";
     }
 
     /** A unit's log: the view filtered to it, at one canonical URL. */
@@ -134,7 +139,7 @@ class LogsController {
     }
 
     /** A parameter this view does not know is refused: a misspelt filter would otherwise show everything. */
-    private static void known(MultiValueMap<String, String> params, Set<String> extra) {
+    static void known(MultiValueMap<String, String> params, Set<String> extra) {
         for (String name : params.keySet()) {
             if (!FILTERS.contains(name) && !PAGING.contains(name) && !extra.contains(name)) {
                 throw new InvalidInputException(name.length() > 40 ? name.substring(0, 40) + "…" : name,

@@ -73,7 +73,7 @@ class SecurityConfig {
             .formLogin(form -> form.loginPage("/login").permitAll()
                 .failureHandler(new SimpleUrlAuthenticationFailureHandler("/login?error")))
             .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-            .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint())
+            .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint(audit))
                 .accessDeniedHandler(auditedDenial(audit)))
             .headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
@@ -86,6 +86,14 @@ class SecurityConfig {
     private static org.springframework.security.web.access.AccessDeniedHandler auditedDenial(AuditLog audit) {
         var page = new org.springframework.security.web.access.AccessDeniedHandlerImpl();
         return (request, response, e) -> {
+            String authorization = request.getHeader("Authorization");
+            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                // a token's POST to a page: refused as a token, not as a missing CSRF token
+                audit.record("token-refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
+                        "refused: an API token opens only /api/**, not a page");
+                ApiJson.unauthorized(response, "an API token opens only /api/**, never a page");
+                return;
+            }
             audit.record("refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
                     "refused: " + (e.getClass().getSimpleName().contains("Csrf") ? "no valid CSRF token"
                             : "the role does not allow it"));
@@ -95,14 +103,20 @@ class SecurityConfig {
 
     /**
      * Pages go to the login form; the live socket and htmx requests get 401 instead (htmx with
-     * HX-Redirect, so an expired session still lands the user on the login page).
+     * HX-Redirect, so an expired session still lands the user on the login page). A request with an
+     * API token gets 401 too, audited: tokens open only {@code /api/**}, never a page.
      */
-    private static AuthenticationEntryPoint entryPoint() {
+    private static AuthenticationEntryPoint entryPoint(AuditLog audit) {
         AuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
         AuthenticationEntryPoint status = new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED);
         RequestMatcher live = PathPatternRequestMatcher.withDefaults().matcher("/live");
         return (request, response, e) -> {
-            if (request.getHeader("HX-Request") != null) {
+            String authorization = request.getHeader("Authorization");
+            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                audit.record("token-refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
+                        "refused: an API token opens only /api/**, not a page");
+                ApiJson.unauthorized(response, "an API token opens only /api/**, never a page");
+            } else if (request.getHeader("HX-Request") != null) {
                 response.setHeader("HX-Redirect", request.getContextPath() + "/login");
                 status.commence(request, response, e);
             } else if (live.matches(request)) {

@@ -29,13 +29,20 @@ public abstract class AppOnTestbed {
     protected static final java.nio.file.Path AUDIT_FILE = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
             "hostdeck-audit-" + ProcessHandle.current().pid() + ".log");
 
+    /** The suite's users file, one for the whole run (a supplier that wrote a new file at each read would give tests another file than the app's). */
+    protected static final java.nio.file.Path USERS_FILE = TestUsers.write();
+    /** The suite's API tokens file: a new one per run. */
+    protected static final java.nio.file.Path TOKENS_FILE = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "hostdeck-tokens-" + ProcessHandle.current().pid());
+
     @DynamicPropertySource
     static void pointAtTheTestbed(DynamicPropertyRegistry registry) {
         Testbed testbed = TestbedExtension.shared();
         registry.add("hostdeck.host.root", () -> testbed.root().toString());
         registry.add("hostdeck.host.bus", testbed::busAddress);
-        registry.add("hostdeck.users-file", () -> TestUsers.write().toString());
+        registry.add("hostdeck.users-file", USERS_FILE::toString);
         registry.add("hostdeck.audit.file", () -> AUDIT_FILE.toString());
+        registry.add("hostdeck.tokens.file", () -> TOKENS_FILE.toString());
         registry.add("hostdeck.roles.scoped.hdpam-app-ops", () -> "OPERATOR:hd-app-*.service");
         registry.add("hostdeck.metrics.token", () -> METRICS_TOKEN);
     }

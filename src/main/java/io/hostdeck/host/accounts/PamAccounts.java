@@ -41,6 +41,22 @@ public class PamAccounts {
         }
     }
 
+    /**
+     * The account's groups now, without a password (getpwnam and getgrouplist, as libpam4j reads
+     * them): for re-checking an API token's owner at each use. Empty when there is no such account.
+     */
+    public java.util.Optional<Account> lookup(String user) {
+        try {
+            if (!UnixUser.exists(user)) {
+                return java.util.Optional.empty();
+            }
+            UnixUser u = new UnixUser(user);
+            return java.util.Optional.of(new Account(u.getUserName(), Set.copyOf(u.getGroups())));
+        } catch (PAMException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public Account authenticate(String user, String password) throws Refused {
         PAM pam;
         try {

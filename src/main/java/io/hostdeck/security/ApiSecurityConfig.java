@@ -1,0 +1,60 @@
+package io.hostdeck.security;
+
+import java.util.Map;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+
+import io.hostdeck.audit.AuditLog;
+
+/**
+ * {@code /api/**}: only personal API tokens open it. No session is read or made here, so a page's
+ * session cookie opens nothing (and CSRF, which guards cookies, does not apply); a token never opens
+ * a page, whose chain ({@link SecurityConfig}) answers a bearer token with 401. The URL rules repeat
+ * the privileged layer's roles, so a request below its role is refused before any controller.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiSecurityConfig {
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, AuditLog audit) throws Exception {
+        http.securityMatcher("/api/**")
+            .csrf(csrf -> csrf.disable())
+            .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+            .requestCache(cache -> cache.disable())
+            .formLogin(form -> form.disable())
+            .httpBasic(basic -> basic.disable())
+            .logout(logout -> logout.disable())
+            .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+            .authorizeHttpRequests(requests -> requests
+                .requestMatchers(HttpMethod.POST, "/api/units", "/api/units/*/enable", "/api/units/*/disable",
+                        "/api/units/*/mask", "/api/units/*/unmask", "/api/units/*/limits", "/api/units/*/override",
+                        "/api/systemd/daemon-reload", "/api/cgroups/limits", "/api/containers/*/exec")
+                    .hasRole(Role.ADMIN.name())
+                .requestMatchers(HttpMethod.DELETE, "/api/units/*").hasRole(Role.ADMIN.name())
+                .requestMatchers(HttpMethod.GET, "/api/audit").hasRole(Role.ADMIN.name())
+                .requestMatchers(HttpMethod.POST, "/api/units/**", "/api/containers/**").hasRole(Role.OPERATOR.name())
+                .anyRequest().hasRole(Role.VIEWER.name()))
+            .exceptionHandling(errors -> errors
+                .authenticationEntryPoint((request, response, e) -> ApiJson.unauthorized(response,
+                        "an API token is needed: Authorization: Bearer <token> (make one at /tokens)"))
+                .accessDeniedHandler((request, response, e) -> {
+                    audit.record("refused", request.getMethod() + " " + request.getRequestURI(), Map.of(),
+                            "refused: the role does not allow it");
+                    ApiJson.write(response, 403, "your role does not allow this");
+                }))
+            .headers(headers -> headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives(SecurityConfig.CONTENT_SECURITY_POLICY))
+                .frameOptions(frame -> frame.deny()));
+        return http.build();
+    }
+}
