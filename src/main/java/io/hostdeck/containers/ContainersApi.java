@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,6 +30,7 @@ import io.hostdeck.host.namespaces.ProcessInfo;
 import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.security.Scope;
 import io.hostdeck.web.JsonApi;
+import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.web.JsonBody;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -60,7 +63,7 @@ class ContainersApi {
     }
 
     /** A container as the list shows it. */
-    record Summary(String id, String name, String runtime, String runtimeId, long initPid, String initCommand,
+    record Summary(String id, String name, String machine, String runtime, String runtimeId, long initPid, String initCommand,
             String cgroup, String unit, Map<NsType, Long> privateNamespaces, int processes, long uptimeSeconds,
             boolean frozen, boolean serviceSandbox, CgroupRates rates, long rxBytes, long txBytes) {
     }
@@ -117,6 +120,34 @@ class ContainersApi {
         return new Outcome(id, verb, actions.freeze(id, verb.equals("freeze")));
     }
 
+    /** What a launch answers: the unit, its start job's result, and whether it started. */
+    record Launched(String unit, String job, String result, boolean ok) {
+    }
+
+    /**
+     * {"name": "web1", "command": "sleep infinity", "namespaces": ["pid", "net"], "hostname": ...,
+     * "uidMap": "0 100000 65536", "MemoryMax": "64M", "CPUQuota": "50%", "CPUWeight": 100,
+     * "TasksMax": 32}: the sandbox form's fields, checked by the same parser.
+     */
+    @PostMapping("/containers/launch")
+    @Operation(summary = "Launches a sandbox as hostdeck-sandbox-NAME.service (ADMIN); 200 when it runs, 409 when its start failed")
+    ResponseEntity<Launched> launch(@RequestBody Map<String, Object> body) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(body == null ? Map.of() : body);
+        if (copy.get("namespaces") instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof String)) {
+                    throw new io.hostdeck.error.InvalidInputException("namespaces", "is a list of namespace type names");
+                }
+            }
+            copy.put("namespaces", String.join(",", list.stream().map(String::valueOf).toList()));
+        }
+        Map<String, String> form = JsonBody.strings(copy, Set.of("name", "command", "namespaces", "hostname", "uidMap",
+                "MemoryMax", "CPUQuota", "CPUWeight", "TasksMax"), Set.of());
+        JobOutcome o = actions.launch(SandboxRequest.parse(form));
+        return ResponseEntity.status(o.done() ? HttpStatus.OK : HttpStatus.CONFLICT)
+                .body(new Launched(o.unit(), o.job(), o.result(), o.done()));
+    }
+
     /** What exec answers (NsExec's result, which a controller does not name: ArchitectureTest). */
     record ExecOutput(int exitCode, String output, boolean truncated, boolean timedOut) {
     }
@@ -171,7 +202,7 @@ class ContainersApi {
         long age = Math.max(0, (long) (uptime - c.init().startTicks() / (double) TICKS_PER_SECOND));
         ContainerRow row = new ContainerRow(c, sampler.latest().get(c.cgroup()), procFs.netDev(c.init().pid()), age,
                 actions.frozen(c));
-        return new Summary(c.id(), c.name(), c.runtime(), c.runtimeId(), c.init().pid(), c.init().command(), c.cgroup(),
+        return new Summary(c.id(), c.name(), c.machine(), c.runtime(), c.runtimeId(), c.init().pid(), c.init().command(), c.cgroup(),
                 CgroupPaths.unit(c.cgroup()), c.privateNs(), c.processes().size(), age, row.frozen(), c.serviceSandbox(),
                 row.rates(), row.rxBytes(), row.txBytes());
     }

@@ -38,7 +38,8 @@ class ApiSecurityConfig {
             .authorizeHttpRequests(requests -> requests
                 .requestMatchers(HttpMethod.POST, "/api/units", "/api/units/*/enable", "/api/units/*/disable",
                         "/api/units/*/mask", "/api/units/*/unmask", "/api/units/*/limits", "/api/units/*/override",
-                        "/api/systemd/daemon-reload", "/api/cgroups/limits", "/api/containers/*/exec")
+                        "/api/systemd/daemon-reload", "/api/cgroups/limits", "/api/containers/*/exec",
+                        "/api/containers/launch")
                     .hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.DELETE, "/api/units/*").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.GET, "/api/audit").hasRole(Role.ADMIN.name())

@@ -83,7 +83,9 @@ class ApiIT extends AppOnTestbed {
             new Endpoint("POST", "/api/units/" + PROBE + "/override", "{\"ExecStart\": \"/bin/sleep infinity\", \"dryRun\": true}", "admin"),
             new Endpoint("DELETE", "/api/units/" + PROBE, null, "admin"),
             new Endpoint("POST", "/api/cgroups/limits", "{\"path\": \"/system.slice/" + PROBE + "\", \"memory\": \"1G\"}", "admin"),
-            new Endpoint("POST", "/api/containers/pid-1/exec", "{\"command\": \"id\"}", "admin"));
+            new Endpoint("POST", "/api/containers/pid-1/exec", "{\"command\": \"id\"}", "admin"),
+            // an admin gets 400 (no namespace chosen): the matrix starts no sandbox
+            new Endpoint("POST", "/api/containers/launch", "{\"name\": \"hdapi\", \"command\": \"sleep 1\", \"namespaces\": []}", "admin"));
 
     @BeforeAll
     void units() throws Exception {
@@ -293,7 +295,10 @@ class ApiIT extends AppOnTestbed {
                 new Bad("POST", "/api/units", "{\"Name\": \"hd-api-x\", \"Description\": \"x\", \"ExecStart\": \"/bin/true\\n[Service]\\nUser=root\"}", "ExecStart"),
                 new Bad("POST", "/api/units", "{\"Name\": \"hd-api-x\", \"ExecStart\": \"/bin/true\", \"start\": \"yes\"}", "start"),
                 new Bad("POST", "/api/cgroups/limits", "{\"path\": \"/../x\", \"memory\": \"1G\"}", "path"),
-                new Bad("POST", "/api/containers/pid-1/exec", "{\"command\": \"\"}", "command"));
+                new Bad("POST", "/api/containers/pid-1/exec", "{\"command\": \"\"}", "command"),
+                new Bad("POST", "/api/containers/launch", "{\"name\": \"hdapi\", \"command\": \"sleep 1\", \"namespaces\": [\"pid\", 7]}", "namespaces"),
+                new Bad("POST", "/api/containers/launch", "{\"name\": \"hdapi\", \"command\": \"sleep 1\", \"namespaces\": [\"pid\"], \"uidMap\": \"0 1 1\"}", "uidMap"),
+                new Bad("POST", "/api/containers/launch", "{\"name\": \"HD API\", \"command\": \"sleep 1\", \"namespaces\": [\"pid\"]}", "name"));
         for (Bad b : bad) {
             HttpResponse<String> r = api(b.method(), b.path(), token, b.body());
             assertThat(r.statusCode()).as("%s %s %s: %s", b.method(), b.path(), b.body(), r.body()).isEqualTo(400);
@@ -481,6 +486,42 @@ class ApiIT extends AppOnTestbed {
     }
 
     @Test
+    void aSandboxLaunchedThroughTheApiRunsAndIsStoppedThroughIt() throws Exception {
+        String admin = newToken(logIn("admin"), "sandbox", "");
+        String unit = "hostdeck-sandbox-hdapibox.service";
+        try {
+            var launched = api("POST", "/api/containers/launch", admin, "{\"name\": \"hdapibox\", \"command\": \"sleep 1008\","
+                    + " \"namespaces\": [\"pid\", \"net\", \"uts\"], \"hostname\": \"apibox\", \"TasksMax\": 5}");
+            assertThat(launched.statusCode()).as(launched.body()).isEqualTo(200);
+            assertThat(json(launched).path("unit").asString()).isEqualTo(unit);
+            JsonNode found = null;
+            for (int i = 0; i < 50 && found == null; i++) {
+                for (JsonNode c : json(api("GET", "/api/containers", admin, null))) {
+                    if (c.path("initCommand").asString().equals("sleep 1008")) {
+                        found = c;
+                    }
+                }
+                if (found == null) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(found).as("the sandbox in the list").isNotNull();
+            assertThat(found.path("runtime").asString()).isEqualTo("hostdeck");
+            assertThat(found.path("runtimeId").asString()).isEqualTo("hdapibox");
+            assertThat(found.path("privateNamespaces").propertyNames()).containsExactlyInAnyOrder("PID", "NET", "UTS");
+            assertThat(ctl("show", "-p", "TasksMax", "--value", unit)).isEqualTo("5");
+            var again = api("POST", "/api/containers/launch", admin, "{\"name\": \"hdapibox\", \"command\": \"sleep 1\","
+                    + " \"namespaces\": [\"pid\"]}");
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+            var stop = api("POST", "/api/containers/" + found.path("id").asString() + "/stop", admin, null);
+            assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+            assertThat(ctl("show", "-p", "LoadState", "--value", unit)).isEqualTo("not-found");
+        } finally {
+            inTestbed("systemctl", "stop", unit);
+        }
+    }
+
+    @Test
     void theOpenApiDocumentListsTheEndpointsAndTheBearerScheme() {
         String token = newToken(logIn("viewer"), "openapi", "");
         assertThat(api("GET", "/api/openapi.json", null, null).statusCode()).isEqualTo(401);
@@ -490,7 +531,7 @@ class ApiIT extends AppOnTestbed {
         assertThat(paths).contains("/api/units", "/api/units/{unit}", "/api/units/{unit}/limits", "/api/units/{unit}/kill",
                 "/api/units/{unit}/override", "/api/systemd/daemon-reload", "/api/cgroups", "/api/cgroups/limits",
                 "/api/logs", "/api/logs/entry", "/api/containers", "/api/containers/{id}", "/api/containers/{id}/stop",
-                "/api/containers/{id}/exec", "/api/namespaces", "/api/audit", "/api/whoami");
+                "/api/containers/{id}/exec", "/api/containers/launch", "/api/namespaces", "/api/audit", "/api/whoami");
         assertThat(paths).allSatisfy(p -> assertThat(p).startsWith("/api/"));
         assertThat(doc.path("paths").path("/api/units/{unit}").has("delete")).isTrue();
         assertThat(doc.path("components").path("securitySchemes").path("token").path("scheme").asString()).isEqualTo("bearer");
