@@ -67,6 +67,9 @@ class ContainersBrowserIT extends AppOnTestbed {
         browser.screenshot(Path.of("target", "screenshots", "containers.png"));
 
         listed.findElement(By.cssSelector("td.name a")).click();
+        // its cgroup's history, drawn by uPlot from the sampler's rings
+        browser.waitFor(By.cssSelector("#chart-cpu .uplot"));
+        browser.screenshot(Path.of("target", "screenshots", "container.png"));
         // the list's own refresh (hx-select) must not leak into its links: the page comes whole
         browser.waitFor(By.id("action-stop")).click();
         var alert = new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
