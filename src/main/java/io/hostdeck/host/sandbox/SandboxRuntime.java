@@ -32,7 +32,7 @@ public class SandboxRuntime {
     private final String java;
     private final String classpath;
 
-    SandboxRuntime(HostProperties host, @Value("${hostdeck.sandbox.java:}") String java,
+    public SandboxRuntime(HostProperties host, @Value("${hostdeck.sandbox.java:}") String java,
             @Value("${hostdeck.sandbox.classpath:}") String classpath) {
         this.host = host;
         this.java = java.isBlank() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java.strip();
