@@ -289,6 +289,19 @@ class ContainersIT extends AppOnTestbed {
         var again = admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&name=hdtwice" + ok);
         assertThat(again.statusCode()).as("a second sandbox of the same name").isEqualTo(409);
         assertThat(again.body()).contains("hostdeck-sandbox-hdtwice.service");
+
+        // with PID and mount namespaces its /proc is its own: ps inside sees the sandbox alone
+        units.add("hostdeck-sandbox-hdproc.service");
+        assertThat(admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&name=hdproc&command=" + enc("sleep 1009")
+                + "&namespaces=pid&namespaces=mnt").statusCode()).isEqualTo(302);
+        String id = await(admin, "sleep 1009", 5)[0];
+        String execToken = admin.pageToken("/containers/" + id);
+        String ps = admin.postForm("/containers/" + id + "/exec", "_csrf=" + enc(execToken) + "&command="
+                + enc("ps -e -o pid=,comm=")).body();
+        Matcher out = Pattern.compile("id=\"exec-result\">([^<]*)<").matcher(ps);
+        assertThat(out.find()).as(ps).isTrue();
+        assertThat(out.group(1).strip().lines().map(String::strip).toList()).as("ps inside")
+                .hasSize(2).first().isEqualTo("1 sleep");
     }
 
     /** CPU µs the cgroup used over 1 s. */

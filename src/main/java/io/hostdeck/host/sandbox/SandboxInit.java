@@ -29,7 +29,8 @@ import com.sun.jna.Pointer;
  * {@code unshare --user} as a holder process, mapped by this process through
  * {@code /proc/HOLDER/uid_map} and {@code gid_map} (it is root in the parent namespace), and the
  * command joins it through {@code nsenter --user} as uid and gid 0 inside — argument arrays
- * throughout, no shell.
+ * throughout, no shell. With PID and mount namespaces and no user namespace, util-linux's
+ * {@code unshare --mount-proc} goes first inside, so the sandbox has a /proc of its own.
  * <p>
  * Depends on the JDK and JNA only: it runs in its own small JVM on the target.
  * <p>
@@ -96,6 +97,15 @@ public final class SandboxInit {
             return new Request(ns, hostname, map, List.of(Arrays.copyOfRange(args, i + 1, args.length)));
         }
 
+        /**
+         * A /proc of the new PID namespace, so ps inside sees only the sandbox: with a PID and a
+         * mount namespace, and no user namespace (root in a user namespace may not mount a procfs
+         * for a PID namespace the host's user namespace owns).
+         */
+        boolean freshProc() {
+            return namespaces.contains("pid") && namespaces.contains("mnt") && !namespaces.contains("user");
+        }
+
         int flags() {
             int flags = 0;
             for (String n : namespaces) {
@@ -129,6 +139,11 @@ public final class SandboxInit {
         List<String> argv = new ArrayList<>();
         if (holder != null) {
             argv.addAll(List.of("nsenter", "--user=/proc/" + holder.pid() + "/ns/user", "--setuid=0", "--setgid=0", "--"));
+        } else if (request.freshProc()) {
+            // a procfs shows the PID namespace of whoever mounts it, so only a process inside can:
+            // unshare --mount-proc mounts /proc (in a mount namespace of its own below ours) and
+            // execs the command, which stays PID 1
+            argv.addAll(List.of("unshare", "--mount-proc", "--"));
         }
         argv.addAll(request.command());
         Process[] child = new Process[1];
