@@ -254,6 +254,10 @@ class ApiIT extends AppOnTestbed {
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("")));
         assertThat(post.statusCode()).as("a token's POST to a page").isEqualTo(401);
         assertThat(admin.get("/api/units").statusCode()).as("a session on the API").isEqualTo(401);
+        var description = admin.send(HttpRequest.newBuilder(uri("/api/openapi.json")).header("Accept", "application/json")
+                .GET().build());
+        assertThat(description.statusCode()).as("but it may read the API's description (the Swagger UI's)").isEqualTo(200);
+        assertThat(description.body()).contains("\"/api/units\"");
         String csrf = admin.pageToken("/services");
         var sessionPost = admin.send(HttpRequest.newBuilder(uri("/api/units/" + PROBE + "/restart"))
                 .header("X-CSRF-TOKEN", csrf).POST(HttpRequest.BodyPublishers.noBody()).build());

@@ -69,4 +69,21 @@ class TokensBrowserIT extends AppOnTestbed {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/whoami"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void theApiExplorerShowsTheApiToALoggedInUserAndNotToAnyoneElse() {
+        browser.driver().manage().deleteAllCookies();
+        browser.open("/swagger-ui/index.html");
+        browser.waitFor(By.name("username")); // the login form first
+        browser.logIn("viewer", TestUsers.PASSWORD);
+        browser.open("/tokens");
+        browser.waitFor(By.id("api-docs-link")).click();
+        // Swagger UI, under the app's content security policy, draws the description it fetched
+        var paths = new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(
+                ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector(".opblock-summary-path"), 20));
+        assertThat(paths.stream().map(e -> e.getAttribute("data-path")))
+                .contains("/api/units", "/api/containers/launch", "/api/logs");
+        assertThat(browser.driver().findElements(By.cssSelector(".btn.authorize"))).as("a token is asked for").isNotEmpty();
+        browser.screenshot(java.nio.file.Path.of("target", "screenshots", "api-explorer.png"));
+    }
 }
