@@ -1,7 +1,5 @@
 package io.hostdeck.containers;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.hostdeck.cgroups.CgroupPaths;
 import io.hostdeck.cgroups.CgroupRates;
-import io.hostdeck.cgroups.CgroupSampler;
 import io.hostdeck.error.InvalidInputException;
-import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.namespaces.Container;
-import io.hostdeck.host.namespaces.NamespaceScanner;
-import io.hostdeck.host.namespaces.NamespaceScanner.Snapshot;
 import io.hostdeck.host.namespaces.NsType;
 import io.hostdeck.host.namespaces.ProcessInfo;
 import io.hostdeck.host.procfs.ProcFs;
-import io.hostdeck.security.Scope;
 import io.hostdeck.web.JsonApi;
 import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.web.JsonBody;
@@ -48,17 +41,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "containers", description = "containers from the kernel's view, their actions, namespaces")
 class ContainersApi {
 
-    private static final long TICKS_PER_SECOND = 100;
-
-    private final NamespaceScanner scanner;
-    private final ProcFs procFs;
-    private final CgroupSampler sampler;
+    private final ContainerQueries queries;
     private final ContainerActions actions;
 
-    ContainersApi(NamespaceScanner scanner, ProcFs procFs, CgroupSampler sampler, ContainerActions actions) {
-        this.scanner = scanner;
-        this.procFs = procFs;
-        this.sampler = sampler;
+    ContainersApi(ContainerQueries queries, ContainerActions actions) {
+        this.queries = queries;
         this.actions = actions;
     }
 
@@ -83,29 +70,15 @@ class ContainersApi {
     @GetMapping("/containers")
     @Operation(summary = "Every container, whatever made it; sandboxes=shown adds services sandboxed by systemd")
     List<Summary> list(@RequestParam(defaultValue = "") String sandboxes) {
-        if (!sandboxes.isEmpty() && !sandboxes.equals("shown")) {
-            throw new InvalidInputException("sandboxes", "is 'shown' or absent, not '" + sandboxes + "'");
-        }
-        Scope.current().requireAll("the container list");
-        double uptime = procFs.uptimeSeconds();
-        List<Summary> out = new ArrayList<>();
-        for (Container c : scanner.scan().containers()) {
-            if (!c.serviceSandbox() || sandboxes.equals("shown")) {
-                out.add(summary(c, uptime));
-            }
-        }
-        return out;
+        return queries.list(sandboxes).rows().stream().map(ContainersApi::summary).toList();
     }
 
     @GetMapping("/containers/{id}")
     @Operation(summary = "One container: processes (PIDs outside and inside), namespaces, id maps, interfaces")
     Detail detail(@PathVariable String id) {
-        Scope.current().requireAll("a container");
-        Container c = scanner.scan().require(id);
-        boolean user = c.privateNs().containsKey(NsType.USER);
-        return new Detail(summary(c, procFs.uptimeSeconds()), c.processes(),
-                user ? procFs.idMap(c.init().pid(), "uid_map") : List.of(),
-                user ? procFs.idMap(c.init().pid(), "gid_map") : List.of(), procFs.netDev(c.init().pid()));
+        ContainerRow row = queries.one(id);
+        Container c = row.container();
+        return new Detail(summary(row), c.processes(), queries.idMap(c, "uid_map"), queries.idMap(c, "gid_map"), row.net());
     }
 
     @PostMapping("/containers/{id}/stop")
@@ -164,46 +137,21 @@ class ContainersApi {
     @GetMapping("/namespaces")
     @Operation(summary = "Every namespace like lsns; with pid=N, that process and its namespaces")
     Map<String, Object> namespaces(@RequestParam(required = false) String pid) {
-        Scope.current().requireAll("the namespace list");
-        Snapshot s = scanner.scan();
+        ContainerQueries.Namespaces ns = queries.namespaces(pid);
         Map<String, Object> out = new LinkedHashMap<>();
-        if (pid != null && !pid.isEmpty()) {
-            if (!pid.matches("[0-9]{1,10}")) {
-                throw new InvalidInputException("pid", "'" + pid + "' is not a process id");
-            }
-            ProcessInfo p = s.processes().stream().filter(x -> x.pid() == Long.parseLong(pid)).findFirst()
-                    .orElseThrow(() -> new NotFoundException("no process " + pid + " (or it is a kernel thread)"));
-            out.put("process", p);
+        if (ns.process() != null) {
+            out.put("process", ns.process());
         }
-        Map<String, List<ProcessInfo>> byKey = new LinkedHashMap<>();
-        Map<String, NsType> types = new LinkedHashMap<>();
-        Map<String, Long> inodes = new LinkedHashMap<>();
-        for (ProcessInfo p : s.processes()) {
-            p.namespaces().forEach((t, inode) -> {
-                String key = t.file() + ":" + inode;
-                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
-                types.put(key, t);
-                inodes.put(key, inode);
-            });
-        }
-        List<Namespace> rows = new ArrayList<>();
-        byKey.forEach((key, members) -> {
-            ProcessInfo first = members.stream().min(Comparator.comparingLong(ProcessInfo::pid)).orElseThrow();
-            rows.add(new Namespace(types.get(key), inodes.get(key), first.pid(), first.command(),
-                    first.namespaces().get(NsType.USER), members.size()));
-        });
-        rows.sort(Comparator.comparing((Namespace n) -> n.type().ordinal()).thenComparingLong(Namespace::inode));
-        out.put("hostNamespaces", s.hostNs());
-        out.put("namespaces", rows);
+        out.put("hostNamespaces", ns.hostNs());
+        out.put("namespaces", ns.rows().stream().map(r -> new Namespace(r.type(), r.inode(), r.first().pid(),
+                r.first().command(), r.userNs(), r.members().size())).toList());
         return out;
     }
 
-    private Summary summary(Container c, double uptime) {
-        long age = Math.max(0, (long) (uptime - c.init().startTicks() / (double) TICKS_PER_SECOND));
-        ContainerRow row = new ContainerRow(c, sampler.latest().get(c.cgroup()), procFs.netDev(c.init().pid()), age,
-                actions.frozen(c));
-        return new Summary(c.id(), c.name(), c.machine(), c.runtime(), c.runtimeId(), c.init().pid(), c.init().command(), c.cgroup(),
-                CgroupPaths.unit(c.cgroup()), c.privateNs(), c.processes().size(), age, row.frozen(), c.serviceSandbox(),
-                row.rates(), row.rxBytes(), row.txBytes());
+    private static Summary summary(ContainerRow row) {
+        Container c = row.container();
+        return new Summary(c.id(), c.name(), c.machine(), c.runtime(), c.runtimeId(), c.init().pid(), c.init().command(),
+                c.cgroup(), CgroupPaths.unit(c.cgroup()), c.privateNs(), c.processes().size(), row.uptimeSeconds(),
+                row.frozen(), c.serviceSandbox(), row.rates(), row.rxBytes(), row.txBytes());
     }
 }

@@ -1,7 +1,5 @@
 package io.hostdeck.containers;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +18,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.hostdeck.cgroups.CgroupPaths;
 import io.hostdeck.cgroups.CgroupSampler;
 import io.hostdeck.error.InvalidInputException;
-import io.hostdeck.error.NotFoundException;
 import io.hostdeck.host.namespaces.Container;
-import io.hostdeck.host.namespaces.NamespaceScanner;
-import io.hostdeck.host.namespaces.NamespaceScanner.Snapshot;
 import io.hostdeck.host.namespaces.NsExec;
-import io.hostdeck.host.namespaces.NsType;
-import io.hostdeck.host.namespaces.ProcessInfo;
 import io.hostdeck.host.systemd.JobOutcome;
-import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.security.Scope;
 import io.hostdeck.web.Flash;
 
@@ -36,42 +28,22 @@ import io.hostdeck.web.Flash;
 @Controller
 class ContainersController {
 
-    /** USER_HZ: the unit of /proc/PID/stat's start time, 100 on every architecture Hostdeck runs on. */
-    private static final long TICKS_PER_SECOND = 100;
-
-    private final NamespaceScanner scanner;
-    private final ProcFs procFs;
+    private final ContainerQueries queries;
     private final CgroupSampler sampler;
     private final ContainerActions actions;
 
-    ContainersController(NamespaceScanner scanner, ProcFs procFs, CgroupSampler sampler, ContainerActions actions) {
-        this.scanner = scanner;
-        this.procFs = procFs;
+    ContainersController(ContainerQueries queries, CgroupSampler sampler, ContainerActions actions) {
+        this.queries = queries;
         this.sampler = sampler;
         this.actions = actions;
     }
 
     @GetMapping("/containers")
     String list(@RequestParam(defaultValue = "") String sandboxes, Model model) {
-        if (!sandboxes.isEmpty() && !sandboxes.equals("shown")) {
-            throw new InvalidInputException("sandboxes", "is 'shown' or absent, not '" + sandboxes + "'");
-        }
-        Scope.current().requireAll("the container list");
-        boolean all = sandboxes.equals("shown");
-        Snapshot s = scanner.scan();
-        double uptime = procFs.uptimeSeconds();
-        List<ContainerRow> rows = new ArrayList<>();
-        int hidden = 0;
-        for (Container c : s.containers()) {
-            if (c.serviceSandbox() && !all) {
-                hidden++;
-                continue;
-            }
-            rows.add(row(c, uptime));
-        }
-        model.addAttribute("rows", rows);
-        model.addAttribute("hiddenSandboxes", hidden);
-        model.addAttribute("sandboxesShown", all);
+        ContainerQueries.Listing listing = queries.list(sandboxes);
+        model.addAttribute("rows", listing.rows());
+        model.addAttribute("hiddenSandboxes", listing.hiddenSandboxes());
+        model.addAttribute("sandboxesShown", listing.sandboxesShown());
         model.addAttribute("types", ContainerRow.TYPES);
         model.addAttribute("interval", sampler.interval().toMillis());
         return "containers/list";
@@ -118,15 +90,14 @@ class ContainersController {
 
     @GetMapping("/containers/{id}")
     String detail(@PathVariable String id, Model model) {
-        Scope.current().requireAll("a container");
-        Container c = scanner.scan().require(id);
-        ContainerRow row = row(c, procFs.uptimeSeconds());
+        ContainerRow row = queries.one(id);
+        Container c = row.container();
         model.addAttribute("row", row);
         model.addAttribute("c", c);
         model.addAttribute("types", ContainerRow.TYPES);
         model.addAttribute("unit", CgroupPaths.unit(c.cgroup()));
-        model.addAttribute("uidMap", c.privateNs().containsKey(NsType.USER) ? procFs.idMap(c.init().pid(), "uid_map") : List.of());
-        model.addAttribute("gidMap", c.privateNs().containsKey(NsType.USER) ? procFs.idMap(c.init().pid(), "gid_map") : List.of());
+        model.addAttribute("uidMap", queries.idMap(c, "uid_map"));
+        model.addAttribute("gidMap", queries.idMap(c, "gid_map"));
         return "containers/detail";
     }
 
@@ -155,35 +126,10 @@ class ContainersController {
     /** Every namespace on the target, like lsns; with ?pid=N, that process's /proc/N/ns. */
     @GetMapping("/namespaces")
     String namespaces(@RequestParam(required = false) String pid, Model model) {
-        Scope.current().requireAll("the namespace list");
-        Snapshot s = scanner.scan();
-        Map<String, NsRow> byKey = new LinkedHashMap<>();
-        for (ProcessInfo p : s.processes()) {
-            p.namespaces().forEach((t, inode) -> byKey.computeIfAbsent(t.file() + ":" + inode,
-                    k -> new NsRow(t, inode, p, p.namespaces().get(NsType.USER), new ArrayList<>())).members().add(p));
-        }
-        List<NsRow> rows = new ArrayList<>(byKey.values());
-        rows.sort(Comparator.comparing((NsRow r) -> r.type().ordinal()).thenComparingLong(NsRow::inode));
-        model.addAttribute("rows", rows);
-        model.addAttribute("hostNs", s.hostNs());
-        if (pid != null && !pid.isEmpty()) {
-            if (!pid.matches("[0-9]{1,10}")) {
-                throw new InvalidInputException("pid", "'" + pid + "' is not a process id");
-            }
-            ProcessInfo p = s.processes().stream().filter(x -> x.pid() == Long.parseLong(pid)).findFirst()
-                    .orElseThrow(() -> new NotFoundException("no process " + pid + " (or it is a kernel thread)"));
-            model.addAttribute("process", p);
-        }
+        ContainerQueries.Namespaces ns = queries.namespaces(pid);
+        model.addAttribute("rows", ns.rows());
+        model.addAttribute("hostNs", ns.hostNs());
+        model.addAttribute("process", ns.process());
         return "containers/namespaces";
-    }
-
-    /** One namespace: its type and inode, its first process (lowest PID), the user namespace that process is in. */
-    public record NsRow(NsType type, long inode, ProcessInfo first, Long userNs, List<ProcessInfo> members) {
-    }
-
-
-    private ContainerRow row(Container c, double uptime) {
-        long age = Math.max(0, (long) (uptime - c.init().startTicks() / (double) TICKS_PER_SECOND));
-        return new ContainerRow(c, sampler.latest().get(c.cgroup()), procFs.netDev(c.init().pid()), age, actions.frozen(c));
     }
 }

@@ -39,6 +39,20 @@ class LogReader {
     }
 
     /** The newest page. */
+    /**
+     * The page a request asks for: before, after or at a cursor (one of them at most, else a 400),
+     * or the newest. What the log view and the API both serve.
+     */
+    LogPage page(LogFilter filter, String before, String after, String at) {
+        if ((before != null ? 1 : 0) + (after != null ? 1 : 0) + (at != null ? 1 : 0) > 1) {
+            throw new InvalidInputException(at != null ? "at" : "after", "use only one of before, after and at");
+        }
+        return before != null ? before(filter, before)
+                : after != null ? after(filter, after)
+                : at != null ? at(filter, at)
+                : newest(filter);
+    }
+
     LogPage newest(LogFilter filter) {
         ZoneId zone = zone();
         List<JournalEntry> entries = journal.newest(filter.query(zone, Instant.now()).summary(), PAGE + 1);

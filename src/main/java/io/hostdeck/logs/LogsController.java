@@ -50,13 +50,7 @@ class LogsController {
         String before = LogFilter.cursor(params, "before");
         String after = LogFilter.cursor(params, "after");
         String at = LogFilter.cursor(params, "at");
-        if ((before != null ? 1 : 0) + (after != null ? 1 : 0) + (at != null ? 1 : 0) > 1) {
-            throw new InvalidInputException(at != null ? "at" : "after", "use only one of before, after and at");
-        }
-        LogPage page = before != null ? reader.before(filter, before)
-                : after != null ? reader.after(filter, after)
-                : at != null ? reader.at(filter, at)
-                : reader.newest(filter);
+        LogPage page = reader.page(filter, before, after, at);
         String q = filter.queryString();
         String base = "/logs?" + (q.isEmpty() ? "" : q + "&");
         model.addAttribute("filter", filter);

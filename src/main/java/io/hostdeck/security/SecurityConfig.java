@@ -86,12 +86,7 @@ class SecurityConfig {
     private static org.springframework.security.web.access.AccessDeniedHandler auditedDenial(AuditLog audit) {
         var page = new org.springframework.security.web.access.AccessDeniedHandlerImpl();
         return (request, response, e) -> {
-            String authorization = request.getHeader("Authorization");
-            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                // a token's POST to a page: refused as a token, not as a missing CSRF token
-                audit.record("token-refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
-                        "refused: an API token opens only /api/**, not a page");
-                ApiJson.unauthorized(response, "an API token opens only /api/**, never a page");
+            if (refusedAsToken(request, response, audit)) { // a token's POST: refused as a token, not for CSRF
                 return;
             }
             audit.record("refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
@@ -99,6 +94,19 @@ class SecurityConfig {
                             : "the role does not allow it"));
             page.handle(request, response, e);
         };
+    }
+
+    /** A request that brings an API token to a page: a 401 that says so, audited. */
+    private static boolean refusedAsToken(jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response, AuditLog audit) throws java.io.IOException {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        audit.record("token-refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
+                "refused: an API token opens only /api/**, not a page");
+        ApiJson.unauthorized(response, "an API token opens only /api/**, never a page");
+        return true;
     }
 
     /**
@@ -111,12 +119,10 @@ class SecurityConfig {
         AuthenticationEntryPoint status = new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED);
         RequestMatcher live = PathPatternRequestMatcher.withDefaults().matcher("/live");
         return (request, response, e) -> {
-            String authorization = request.getHeader("Authorization");
-            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                audit.record("token-refused", request.getMethod() + " " + request.getRequestURI(), java.util.Map.of(),
-                        "refused: an API token opens only /api/**, not a page");
-                ApiJson.unauthorized(response, "an API token opens only /api/**, never a page");
-            } else if (request.getHeader("HX-Request") != null) {
+            if (refusedAsToken(request, response, audit)) {
+                return;
+            }
+            if (request.getHeader("HX-Request") != null) {
                 response.setHeader("HX-Redirect", request.getContextPath() + "/login");
                 status.commence(request, response, e);
             } else if (live.matches(request)) {
