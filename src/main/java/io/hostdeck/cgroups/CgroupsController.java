@@ -127,6 +127,7 @@ class CgroupsController {
 
     /** A scoped grant sees only the cgroups of its own units. */
     static void requireInScope(String path) {
-        Scope.current().requireCgroup(path, CgroupPaths.unit(path));
+        io.hostdeck.security.UnitAccess.requireCgroup(
+                org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication(), path);
     }
 }
