@@ -109,6 +109,8 @@ public class Grants {
         if (names(now).equals(names(auth.getAuthorities()))) {
             return Optional.of(auth);
         }
+        // what the login proved (such as the password factor) stays; only the grant changes
+        auth.getAuthorities().stream().filter(a -> !grantPart(a.getAuthority())).forEach(now::add);
         UsernamePasswordAuthenticationToken changed = UsernamePasswordAuthenticationToken.authenticated(
                 auth.getPrincipal(), null, now);
         changed.setDetails(auth.getDetails());
@@ -122,7 +124,12 @@ public class Grants {
         return role + (scope.all() ? "" : " of " + String.join(", ", scope.patterns()));
     }
 
+    /** The authorities that make up a grant, as opposed to what the login itself proved. */
     private static Set<String> names(java.util.Collection<? extends GrantedAuthority> authorities) {
-        return authorities.stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
+        return authorities.stream().map(GrantedAuthority::getAuthority).filter(Grants::grantPart).collect(Collectors.toSet());
+    }
+
+    private static boolean grantPart(String authority) {
+        return authority.startsWith("ROLE_") || authority.startsWith(Scope.AUTHORITY_PREFIX) || authority.equals(PAM_LOGIN);
     }
 }

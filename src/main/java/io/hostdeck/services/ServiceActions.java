@@ -129,7 +129,7 @@ public class ServiceActions {
         Scope.current().requireAll("creating a unit");
         String unit = name.name();
         if (!"not-found".equals(systemd.identify(unit).loadState())) {
-            throw new io.hostdeck.error.ConflictException(unit + " already exists (or is another name of a unit):"
+            throw new io.hostdeck.error.ConflictException(unit + " exists already (a unit, or another name of one):"
                     + " edit it instead");
         }
         return audited("create", unit, Map.of("enable", Boolean.toString(enable), "start", Boolean.toString(start),
