@@ -97,6 +97,7 @@ class CgroupsController {
     /** Raw limits for a cgroup no unit owns (ADMIN); the path comes in the form, checked like any. */
     @PostMapping("/limits")
     String limits(@RequestParam Map<String, String> form, RedirectAttributes redirect) {
+        Scope.current().requireAll("raw cgroup limits"); // who may, before what
         String p = CgroupPaths.require("path", form.get("path"));
         actions.setLimits(p, RawLimits.parse(form));
         redirect.addFlashAttribute("flash", Flash.ok("Wrote the limits of " + p + "."));
