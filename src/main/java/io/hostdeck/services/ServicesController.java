@@ -55,7 +55,7 @@ class ServicesController {
         model.addAttribute("types", ServiceListQuery.TYPES);
         model.addAttribute("states", ServiceListQuery.STATES);
         Scope scope = Scope.current();
-        model.addAttribute("rows", Reading.of(() -> catalog.list(query).stream().filter(r -> scope.allows(r.name())).toList()));
+        model.addAttribute("rows", Reading.of(() -> catalog.list(query, scope)));
         model.addAttribute("unitFilesPending", Reading.of(() -> systemd.unitFilesIfListed().isEmpty()).value() == Boolean.TRUE);
         return "services/list";
     }

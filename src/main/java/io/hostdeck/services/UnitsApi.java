@@ -94,7 +94,7 @@ class UnitsApi {
             @RequestParam(required = false) String q) {
         ServiceListQuery query = ServiceListQuery.of(type, state, q);
         Scope scope = Scope.current();
-        return catalog.list(query).stream().filter(r -> scope.allows(r.name())).toList();
+        return catalog.list(query, scope);
     }
 
     @GetMapping("/units/{unit}")

@@ -86,6 +86,8 @@ class UnitAuthorizationIT extends AppOnTestbed {
         String token = appop.pageToken("/services/" + WEB);
         String appopApi = newToken(appop, "scoped");
 
+        assertThat(appop.get("/services").body()).as("its list: its units, not the alias file").contains(WEB)
+                .doesNotContain(ALIAS);
         var page = appop.get("/services/" + ALIAS);
         assertThat(page.statusCode()).isEqualTo(403);
         assertThat(page.body()).contains(ALIAS + " is another name of " + DB);
