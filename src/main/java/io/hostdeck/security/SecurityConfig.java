@@ -70,6 +70,9 @@ class SecurityConfig {
                 .requestMatchers(HttpMethod.POST, "/sessions/**").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.POST, "/services/**", "/containers/**").hasRole(Role.OPERATOR.name())
                 .anyRequest().hasRole(Role.VIEWER.name()))
+            // after login, back to the page asked for exactly as bookmarked: no "?continue" added to
+            // its URL (pages treat unknown parameters as bad filters)
+            .requestCache(cache -> cache.requestCache(savedRequests()))
             .formLogin(form -> form.loginPage("/login").permitAll()
                 .failureHandler(new SimpleUrlAuthenticationFailureHandler("/login?error")))
             .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
@@ -80,6 +83,12 @@ class SecurityConfig {
                 .frameOptions(frame -> frame.deny())
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
         return http.build();
+    }
+
+    private static org.springframework.security.web.savedrequest.RequestCache savedRequests() {
+        var cache = new org.springframework.security.web.savedrequest.HttpSessionRequestCache();
+        cache.setMatchingRequestParameterName(null);
+        return cache;
     }
 
     /** A request the URL rules refuse (role too low, or a bad CSRF token) is in the audit trail, then a 403. */
