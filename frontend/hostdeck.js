@@ -38,3 +38,12 @@ document.addEventListener('htmx:load', (event) => {
 follow(document);
 followCgroups(document);
 followLogs(document);
+
+// on a narrow screen the nav is a menu behind a button (without script it simply wraps)
+document.documentElement.classList.add('js');
+document.addEventListener('click', (event) => {
+  const toggle = event.target.closest?.('.nav-toggle');
+  if (!toggle) return;
+  const open = toggle.closest('.topbar').classList.toggle('open');
+  toggle.setAttribute('aria-expanded', String(open));
+});
