@@ -38,14 +38,16 @@ function focusProblem(element) {
 let focusAfterSwap = false;
 
 document.addEventListener('htmx:beforeSwap', (event) => {
-  const { xhr, elt } = event.detail;
+  const { xhr, requestConfig } = event.detail;
   if (!xhr || xhr.status < 400) return;
+  const elt = requestConfig?.elt; // event.detail.elt is the swap's target here, not what the user acted on
   const form = elt instanceof HTMLFormElement ? elt : elt?.closest?.('form');
   const text = xhr.responseText || '';
   if (form && !text.includes('id="form-problem"')) {
     const area = problemAreaFor(form);
     area.textContent = messageOf(text, xhr.status);
     event.detail.shouldSwap = false;
+    event.detail.isError = false; // handled: not an error for htmx to log
     focusProblem(area);
     return;
   }

@@ -79,10 +79,21 @@ class SecurityConfig {
             .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint(audit))
                 .accessDeniedHandler(auditedDenial(audit)))
             .headers(headers -> headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                // Swagger UI's bundle sets inline styles: its pages alone may, scripts stay as strict
+                .contentSecurityPolicy(csp -> csp.disable())
+                .addHeaderWriter(contentSecurityPolicy())
                 .frameOptions(frame -> frame.deny())
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
         return http.build();
+    }
+
+    private static org.springframework.security.web.header.HeaderWriter contentSecurityPolicy() {
+        RequestMatcher swaggerUi = PathPatternRequestMatcher.withDefaults().matcher("/swagger-ui/**");
+        var strict = new org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter(
+                CONTENT_SECURITY_POLICY);
+        var swagger = new org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter(
+                CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+        return (request, response) -> (swaggerUi.matches(request) ? swagger : strict).writeHeaders(request, response);
     }
 
     private static org.springframework.security.web.savedrequest.RequestCache savedRequests() {
