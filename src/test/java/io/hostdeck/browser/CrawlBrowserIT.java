@@ -36,6 +36,9 @@ import io.hostdeck.testbed.Testbed;
 class CrawlBrowserIT extends AppOnTestbed {
 
     private static final String UNIT = "hd-app-crawl.service";
+    /** A cgroup no unit owns: its page has the raw limits form. */
+    private static final String RAW = "hd-crawl-raw";
+    private static final List<String> HIERARCHIES = List.of("memory", "cpu", "pids", "unified");
     private static final int PHONE = 400;
     /** Chromium's own line for a reply with an error status: 4xx are the crawl's bad values, checked apart. */
     private static final Pattern CLIENT_ERROR_STATUS = Pattern.compile(
@@ -47,7 +50,7 @@ class CrawlBrowserIT extends AppOnTestbed {
             "/services?type=timer&sort=since", "/services?type=socket&q=dbus", "/logs?priority=err",
             "/logs?since=-1h&identifier=systemd", "/logs?unit=" + UNIT, "/services/" + UNIT + "/logs",
             "/containers?sandboxes=shown", "/cgroups/system.slice", "/cgroups/system.slice/" + UNIT,
-            "/services/" + UNIT, "/namespaces?pid=1", "/about", "/swagger-ui/index.html");
+            "/cgroups/" + RAW, "/services/" + UNIT, "/namespaces?pid=1", "/about", "/swagger-ui/index.html");
 
     private Testbed testbed;
     private Browser browser;
@@ -60,6 +63,9 @@ class CrawlBrowserIT extends AppOnTestbed {
                 + "ExecStart=/bin/sh -c \"echo 'crawl probe up'; exec sleep infinity\"\n");
         testbed.exec(T, "systemctl", "daemon-reload");
         testbed.exec(T, "systemctl", "start", UNIT);
+        for (String hierarchy : HIERARCHIES) {
+            Files.createDirectories(testbed.root().resolve("sys/fs/cgroup/" + hierarchy).resolve(RAW));
+        }
         browser = new Browser(port);
         browser.resize(PHONE, 900);
     }
@@ -70,6 +76,9 @@ class CrawlBrowserIT extends AppOnTestbed {
             browser.close();
         }
         testbed.exec(T, "systemctl", "stop", UNIT);
+        for (String hierarchy : HIERARCHIES) {
+            Files.deleteIfExists(testbed.root().resolve("sys/fs/cgroup/" + hierarchy).resolve(RAW));
+        }
         Files.deleteIfExists(unitFile());
         testbed.exec(T, "systemctl", "daemon-reload");
     }
@@ -126,8 +135,8 @@ class CrawlBrowserIT extends AppOnTestbed {
         badValue("/services/new", "#unit-form", "Name", "my app!", "Name");
         badValue("/services/" + UNIT, "form.limits", "MemoryMax", "500 MB", "MemoryMax");
         badValue("/services/" + UNIT, "form.kill", "signal", "SIGBOGUS", "signal");
-        badValue("/cgroups/system.slice/" + UNIT, "form.limits", "memory", "lots", "memory");
-        badValue("/tokens", "#token-form", "days", "9999", "days");
+        badValue("/cgroups/" + RAW, "#raw-limits form", "memory", "lots", "memory");
+        badValue("/tokens", "#token-form", "name", "bell\u0007", "name");
         badValue("/containers/launch", "#launch-form", "name", "my box!", "name");
         logInAs("operator");
         badValue("/services/" + UNIT, "form.kill", "signal", "SIGBOGUS", "signal");
