@@ -121,7 +121,7 @@ class ServicesPagesIT extends AppOnTestbed {
         var start = web.postForm("/services/" + UNIT + "/start", "_csrf=" + token);
         assertThat(start.statusCode()).isEqualTo(302);
         assertThat(activeState()).isEqualTo("active");
-        assertThat(web.get("/services/" + UNIT).body()).contains("Started " + UNIT + ".").contains("id=\"actions\"")
+        assertThat(web.get("/services/" + UNIT).body()).contains("Started " + UNIT + ": active (running).").contains("id=\"actions\"")
                 .doesNotContain("id=\"action-enable\"");
 
         web.postForm("/services/" + UNIT + "/stop", "_csrf=" + web.pageToken("/services/" + UNIT));
