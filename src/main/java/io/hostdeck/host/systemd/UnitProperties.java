@@ -90,8 +90,9 @@ final class UnitProperties {
 
     /** The main process's last exit (ExecMainCode, ExecMainStatus) as systemctl status writes it. */
     private String exitStatus(Map<String, Variant<?>> props) {
-        if (!(props.get("ExecMainCode") instanceof Variant<?> c && c.getValue() instanceof Number code)
-                || !(props.get("ExecMainStatus") instanceof Variant<?> s && s.getValue() instanceof Number status)) {
+        Variant<?> c = props.get("ExecMainCode");
+        Variant<?> s = props.get("ExecMainStatus");
+        if (c == null || s == null || !(c.getValue() instanceof Number code) || !(s.getValue() instanceof Number status)) {
             return "";
         }
         int n = status.intValue();
