@@ -5,9 +5,24 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-/** Which entry of the top bar a page belongs to, so the nav marks it ({@code aria-current="page"}). */
+/**
+ * What every page's frame needs: which entry of the top bar it belongs to, so the nav marks it
+ * ({@code aria-current="page"}), and the host's time zone.
+ */
 @ControllerAdvice
 class NavAdvice {
+
+    private final Units units;
+
+    NavAdvice(Units units) {
+        this.units = units;
+    }
+
+    /** The host's time zone, for pages that show times in the browser (charts). */
+    @ModelAttribute("hostZone")
+    String hostZone() {
+        return units.zone();
+    }
 
     @ModelAttribute("navSection")
     String navSection(HttpServletRequest request) {
