@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** ExecStart's words as systemd's shell_maybe_quote writes them , as a unit file has them. */
+/** ExecStart's words as systemd's shell_maybe_quote writes them, as a unit file has them. */
 class ExecStartQuotingTest {
 
     @Test
