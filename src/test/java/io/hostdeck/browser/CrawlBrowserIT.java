@@ -94,6 +94,9 @@ class CrawlBrowserIT extends AppOnTestbed {
                 pages.add(pathOf(link.getAttribute("href")));
             }
             assertThat(pages).as("the nav of " + role).contains("/", "/services", "/logs", "/about");
+            if (role.equals("admin")) {
+                browser.screenshot(Path.of("target", "screenshots", "phone-home.png"));
+            }
             for (String page : pages) {
                 visit(role, page);
                 // the first detail link of its list, if it has one

@@ -93,6 +93,7 @@ class UnitTriageBrowserIT extends AppOnTestbed {
             return d.findElement(By.id("journal")).getText().contains("triage: about to fail");
         });
         assertThat(shown()).as("a failed unit").containsExactly("action-start", "action-reset-failed");
+        browser.screenshot(Path.of("target", "screenshots", "unit-failed.png"));
     }
 
     @Test
