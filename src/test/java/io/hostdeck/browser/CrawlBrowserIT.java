@@ -180,8 +180,7 @@ class CrawlBrowserIT extends AppOnTestbed {
     }
 
     private void logInAs(String role) {
-        browser.driver().manage().deleteAllCookies();
-        browser.logIn(role, TestUsers.PASSWORD);
+        browser.logInAnew(role, TestUsers.PASSWORD);
         browser.waitFor(By.id("main"));
         browser.consoleErrors(); // the log starts here
     }

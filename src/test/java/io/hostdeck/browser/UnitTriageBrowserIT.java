@@ -61,8 +61,7 @@ class UnitTriageBrowserIT extends AppOnTestbed {
 
     @Test
     void aUnitThatDiesAtOnceSaysSoWithItsExitStatusAndLogAndOffersWhatFits() {
-        browser.driver().manage().deleteAllCookies();
-        browser.logIn("operator", TestUsers.PASSWORD);
+        browser.logInAnew("operator", TestUsers.PASSWORD);
         browser.open("/services/" + FAILING);
         browser.waitFor(By.id("active-state"));
         assertThat(shown()).as("a stopped unit").containsExactly("action-start");
@@ -98,8 +97,7 @@ class UnitTriageBrowserIT extends AppOnTestbed {
 
     @Test
     void aRunningUnitsMainPidAndActionsFollowItsStateLive() {
-        browser.driver().manage().deleteAllCookies();
-        browser.logIn("operator", TestUsers.PASSWORD);
+        browser.logInAnew("operator", TestUsers.PASSWORD);
         testbed.exec(T, "systemctl", "start", RUNNING);
         browser.open("/services/" + RUNNING);
         browser.waitFor(By.cssSelector("#live-state[data-state='live']"));

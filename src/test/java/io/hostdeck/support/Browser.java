@@ -77,6 +77,12 @@ public final class Browser implements AutoCloseable {
         driver.findElement(By.id("login-submit")).click();
     }
 
+    /** Logs in as {@code user} in a fresh session (every cookie of the last one gone first). */
+    public void logInAnew(String user, String password) {
+        driver.manage().deleteAllCookies();
+        logIn(user, password);
+    }
+
     public WebElement waitFor(By locator) {
         return new WebDriverWait(driver, Duration.ofSeconds(10))
                 .until(ExpectedConditions.visibilityOfElementLocated(locator));
