@@ -77,13 +77,27 @@ function chartSeries(el) {
   return el.dataset.series.split(',').map(Number);
 }
 
+// times as everywhere else in Hostdeck: ISO date, 24 h clock, in the host's zone (not the browser's)
+function timeFormats(zone) {
+  const options = { timeZone: zone || undefined, hourCycle: 'h23' };
+  const full = new Intl.DateTimeFormat('sv-SE', { ...options, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const minutes = new Intl.DateTimeFormat('sv-SE', { ...options, hour: '2-digit', minute: '2-digit' });
+  const seconds = new Intl.DateTimeFormat('sv-SE', { ...options, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return {
+    full: (ts) => full.format(new Date(ts * 1000)),
+    tick: (ts, incr) => (incr < 60 ? seconds : minutes).format(new Date(ts * 1000)),
+  };
+}
+
 function draw(container, data) {
+  const times = timeFormats(container.dataset.zone);
   charts.splice(0).forEach((c) => c.plot.destroy());
   const limit = container.dataset.limit ? Number(container.dataset.limit) : null;
   for (const el of container.querySelectorAll('.chart')) {
     const cols = chartSeries(el);
     const isBytes = el.dataset.unit === 'bytes';
-    const series = [{}, ...cols.map((c, i) => ({
+    const series = [{ value: (u, ts) => (ts == null ? '—' : times.full(ts)) }, ...cols.map((c, i) => ({
       label: cols.length > 1 ? (i === 0 ? 'read' : 'write') : el.id.replace('chart-', ''),
       stroke: i === 0 ? '#2457c5' : '#c55a24',
       width: 1.5,
@@ -95,10 +109,10 @@ function draw(container, data) {
       plotData.push(data[0].map(() => limit));
     }
     const plot = new window.uPlot({
-      width: Math.max(300, el.clientWidth),
+      width: Math.max(240, el.clientWidth),
       height: 180,
       series,
-      axes: [{}, { values: (u, vals) => vals.map((v) => (isBytes ? bytes(v) : v)) , size: 60 }],
+      axes: [{ values: (u, splits, axis, space, incr) => splits.map((ts) => times.tick(ts, incr)) }, { values: (u, vals) => vals.map((v) => (isBytes ? bytes(v) : v)) , size: 60 }],
       scales: { x: { time: true } },
     }, plotData, el);
     charts.push({ el, plot, cols, withLimit: el.id === 'chart-memory' && limit, limit });

@@ -2,12 +2,20 @@ import { connect, onState, currentState } from './live.js';
 import { follow } from './services.js';
 import { followCgroups } from './cgroups.js';
 import { followLogs } from './logs.js';
+import './problems.js';
 
 // htmx requests carry the CSRF token in a header; the token comes from the page's meta tags.
 const header = document.querySelector('meta[name="csrf-header"]')?.content;
 const token = document.querySelector('meta[name="csrf-token"]')?.content;
 document.body.addEventListener('htmx:configRequest', (event) => {
   if (header && token) event.detail.headers[header] = token;
+  // a filter form's empty fields stay out of the URL (no "&until=&boot=" in a bookmark)
+  if (event.detail.verb === 'get') {
+    const params = event.detail.parameters;
+    for (const name of new Set([...params.keys()])) {
+      if (params.getAll(name).every((v) => v === '')) params.delete(name);
+    }
+  }
 });
 
 function showState(state) {
@@ -30,3 +38,12 @@ document.addEventListener('htmx:load', (event) => {
 follow(document);
 followCgroups(document);
 followLogs(document);
+
+// on a narrow screen the nav is a menu behind a button (without script it simply wraps)
+document.documentElement.classList.add('js');
+document.addEventListener('click', (event) => {
+  const toggle = event.target.closest?.('.nav-toggle');
+  if (!toggle) return;
+  const open = toggle.closest('.topbar').classList.toggle('open');
+  toggle.setAttribute('aria-expanded', String(open));
+});

@@ -20,6 +20,13 @@ function updateDetail(unit) {
   el.textContent = `${unit.active} (${unit.sub})`;
   el.classList.toggle('bad', unit.active === 'failed');
   el.classList.toggle('ok', unit.active === 'active');
+  // what changes with the state: which actions fit it, the main process and since when
+  const actions = document.getElementById('actions');
+  if (actions) actions.dataset.active = unit.active;
+  const pid = document.getElementById('main-pid');
+  if (pid) pid.textContent = unit.mainPid ?? '—';
+  const since = document.getElementById('since');
+  if (since && unit.since) since.textContent = unit.since;
 }
 
 // CPU, memory and tasks come from the cgroup sampler's ticks: a unit's cgroup is named after it

@@ -54,7 +54,7 @@ record CgroupView(String sort, int depth) {
         return rows;
     }
 
-    static int depthOf(String path) {
+    public static int depthOf(String path) {
         if ("/".equals(path)) {
             return 0;
         }

@@ -55,7 +55,8 @@ class ContainersController {
         Scope.current().requireAll("a sandbox");
         Map<String, String> values = new LinkedHashMap<>();
         values.put("namespaces", "pid,net,mnt,uts,ipc");
-        values.put("uidMap", SandboxRequest.DEFAULT_UID_MAP);
+        // no uid map filled in: it needs the user namespace, which is not chosen by default (an empty
+        // field takes the default map when it is)
         return launchForm(values);
     }
 
@@ -84,6 +85,7 @@ class ContainersController {
     private static ModelAndView launchForm(Map<String, String> values) {
         ModelAndView mv = new ModelAndView("containers/launch");
         mv.addObject("values", values);
+        mv.addObject("defaultUidMap", SandboxRequest.DEFAULT_UID_MAP);
         mv.addObject("types", SandboxRequest.TYPES);
         mv.addObject("chosen", List.of(values.getOrDefault("namespaces", "").split(",")));
         return mv;

@@ -71,6 +71,7 @@ class LogsController {
         model.addAttribute("newerUrl", page.newer() == null ? null : base + "after=" + LogFilter.enc(page.newer()));
         model.addAttribute("priorities", LogFilter.PRIORITIES);
         model.addAttribute("zone", reader.zone().getId());
+        model.addAttribute("journalProblem", journal.unavailable().orElse(null));
         model.addAttribute("at", at);
         model.addAttribute("after", after); // an empty page after an entry follows from that entry
         return "logs/list";

@@ -72,16 +72,35 @@ class SecurityConfig {
                 .requestMatchers(HttpMethod.POST, "/sessions/**").hasRole(Role.ADMIN.name())
                 .requestMatchers(HttpMethod.POST, "/services/**", "/containers/**").hasRole(Role.OPERATOR.name())
                 .anyRequest().hasRole(Role.VIEWER.name()))
+            // after login, back to the page asked for exactly as bookmarked: no "?continue" added to
+            // its URL (pages treat unknown parameters as bad filters)
+            .requestCache(cache -> cache.requestCache(savedRequests()))
             .formLogin(form -> form.loginPage("/login").permitAll()
                 .failureHandler(new SimpleUrlAuthenticationFailureHandler("/login?error")))
             .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
             .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint(audit))
                 .accessDeniedHandler(auditedDenial(audit)))
             .headers(headers -> headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                // Swagger UI's bundle sets inline styles: its pages alone may, scripts stay as strict
+                .addHeaderWriter(contentSecurityPolicy())
                 .frameOptions(frame -> frame.deny())
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
         return http.build();
+    }
+
+    private static org.springframework.security.web.header.HeaderWriter contentSecurityPolicy() {
+        RequestMatcher swaggerUi = PathPatternRequestMatcher.withDefaults().matcher("/swagger-ui/**");
+        var strict = new org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter(
+                CONTENT_SECURITY_POLICY);
+        var swagger = new org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter(
+                CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+        return (request, response) -> (swaggerUi.matches(request) ? swagger : strict).writeHeaders(request, response);
+    }
+
+    private static org.springframework.security.web.savedrequest.RequestCache savedRequests() {
+        var cache = new org.springframework.security.web.savedrequest.HttpSessionRequestCache();
+        cache.setMatchingRequestParameterName(null);
+        return cache;
     }
 
     /** A request the URL rules refuse (role too low, or a bad CSRF token) is in the audit trail, then a 403. */

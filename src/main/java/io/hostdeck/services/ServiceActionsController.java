@@ -27,9 +27,11 @@ import io.hostdeck.host.systemd.UnitSetting;
 class ServiceActionsController {
 
     private final ServiceActions actions;
+    private final io.hostdeck.host.systemd.Systemd systemd;
 
-    ServiceActionsController(ServiceActions actions) {
+    ServiceActionsController(ServiceActions actions, io.hostdeck.host.systemd.Systemd systemd) {
         this.actions = actions;
+        this.systemd = systemd;
     }
 
     @PostMapping("/{unit}/{action:start|stop|restart|reload|try-restart}")
@@ -38,7 +40,11 @@ class ServiceActionsController {
         String name = UnitName.of("unit", unit).name();
         UnitAction a = UnitAction.valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
         JobOutcome outcome = actions.run(a, name, confirm);
-        redirect.addFlashAttribute("flash", Flash.of(a, outcome));
+        Flash flash = Flash.of(a, outcome);
+        if (outcome.done() && (a == UnitAction.START || a == UnitAction.RESTART)) {
+            flash = stateAfter(a, outcome.unit(), flash);
+        }
+        redirect.addFlashAttribute("flash", flash);
         return back(outcome.unit());
     }
 
@@ -94,6 +100,37 @@ class ServiceActionsController {
 
     private static String back(String unit) {
         return "redirect:/services/" + unit;
+    }
+
+    /**
+     * An honest start: systemd's job is done once the process is forked, and a command that dies at
+     * once fails a moment later. The unit's state a little after the job says which it was.
+     */
+    private Flash stateAfter(UnitAction a, String name, Flash done) {
+        io.hostdeck.host.systemd.UnitDetails after = null;
+        for (int i = 0; i < 3; i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            after = io.hostdeck.host.Reading.of(() -> systemd.unit(name)).value();
+            if (after == null || !List.of("active", "activating", "reloading").contains(after.activeState())) {
+                break;
+            }
+        }
+        if (after == null) {
+            return done;
+        }
+        String state = after.activeState() + " (" + after.subState() + ")";
+        if (List.of("active", "activating", "reloading").contains(after.activeState())) {
+            return Flash.ok(Flash.pastTense(a.label()) + " " + name + ": " + state + ".");
+        }
+        String why = after.result().isEmpty() || after.result().equals("success") ? ""
+                : ", result " + after.result() + (after.exitStatus().isEmpty() ? "" : " (" + after.exitStatus() + ")");
+        return new Flash("error", Flash.pastTense(a.label()) + " " + name + ", but it stopped at once: " + state + why
+                + ". Its log below says why.");
     }
 
     /** The message the next page shows: {@code ok} or {@code error}. */

@@ -49,13 +49,14 @@ class ServicesController {
 
     @GetMapping
     String list(@RequestParam(required = false) String type, @RequestParam(required = false) String state,
-            @RequestParam(required = false) String q, Model model) {
-        ServiceListQuery query = ServiceListQuery.of(type, state, q);
+            @RequestParam(required = false) String q, @RequestParam(required = false) String sort, Model model) {
+        ServiceListQuery query = ServiceListQuery.of(type, state, q, sort);
         model.addAttribute("query", query);
         model.addAttribute("types", ServiceListQuery.TYPES);
         model.addAttribute("states", ServiceListQuery.STATES);
+        model.addAttribute("columns", ServiceListQuery.COLUMNS);
         Scope scope = Scope.current();
-        model.addAttribute("rows", Reading.of(() -> catalog.list(query, scope)));
+        model.addAttribute("rows", Reading.of(() -> query.sorted(catalog.list(query, scope))));
         model.addAttribute("unitFilesPending", Reading.of(() -> systemd.unitFilesIfListed().isEmpty()).value() == Boolean.TRUE);
         return "services/list";
     }

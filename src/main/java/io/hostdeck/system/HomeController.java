@@ -16,6 +16,8 @@ class HomeController {
     @GetMapping("/")
     String home(Model model) {
         model.addAttribute("overview", overview.overview());
+        // the whole host's history is the root cgroup's: for those who may see every cgroup
+        model.addAttribute("wholeHost", io.hostdeck.security.Scope.current().all());
         return "system/home";
     }
 }

@@ -39,7 +39,11 @@ class HostOverviewService {
                 manager,
                 units,
                 Reading.of(() -> procFs.foreignPidNamespaces().size()),
-                systemd.busAddress());
+                systemd.busAddress(),
+                Reading.of(() -> new HostOverview.Figures(procFs.cpuCount(), procFs.loadAverage(), procFs.uptimeSeconds(),
+                        procFs.memory())),
+                Reading.of(procFs::fileSystems),
+                Reading.of(() -> procFs.netDev(1).stream().filter(n -> !n.name().equals("lo")).toList()));
     }
 
     private static UnitCounts count(List<UnitSummary> units) {

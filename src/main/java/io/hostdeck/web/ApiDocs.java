@@ -28,7 +28,7 @@ class ApiDocs {
                                 + " audit. Authenticate with a personal API token (make one at /tokens):"
                                 + " Authorization: Bearer hd_... Roles, unit scopes and the audit trail are the pages'."
                                 + " Errors: {\"error\": \"...\", \"field\": \"...\" or null} with 400, 401, 403, 404,"
-                                + " 409 or 503."))
+                                + " 409 or 503.\n\n[← Back to Hostdeck](/tokens)"))
                 .components(new Components().addSecuritySchemes(SCHEME, new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("hd_<id>_<secret>")
                         .description("A personal API token from /tokens")))

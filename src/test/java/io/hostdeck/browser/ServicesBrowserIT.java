@@ -60,7 +60,7 @@ class ServicesBrowserIT extends AppOnTestbed {
 
         browser.driver().findElement(By.id("action-start")).click();
         waitForState("active (running)");
-        assertThat(browser.driver().findElement(By.id("flash")).getText()).isEqualTo("Started " + UNIT + ".");
+        assertThat(browser.driver().findElement(By.id("flash")).getText()).isEqualTo("Started " + UNIT + ": active (running).");
         // its cgroup's numbers follow the sampler's ticks (the page was drawn before the first one)
         new WebDriverWait(browser.driver(), Duration.ofSeconds(4)).until(
                 ExpectedConditions.textMatches(By.id("usage-tasks"), java.util.regex.Pattern.compile("^[1-9][0-9]*$")));

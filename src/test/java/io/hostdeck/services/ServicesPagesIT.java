@@ -70,6 +70,15 @@ class ServicesPagesIT extends AppOnTestbed {
                 .doesNotContain("id=\"unit-systemd-journald.service\"");
         assertThat(rows(web.get("/services?type=socket&q=dbus").body())).as("the same URL, the same rows")
                 .isEqualTo(rows(filtered.body()));
+
+        // services by default, as Cockpit's list; every type with type=all
+        assertThat(all).doesNotContain("id=\"unit-dbus.socket\"");
+        assertThat(web.get("/services?type=all").body()).contains("id=\"unit-dbus.socket\"")
+                .contains("id=\"unit-systemd-journald.service\"");
+        // sorted by a column in the URL: by memory, largest first
+        var byMemory = web.get("/services?sort=-memory");
+        assertThat(byMemory.statusCode()).isEqualTo(200);
+        assertThat(byMemory.body()).contains("aria-sort=\"descending\"").contains("href=\"/services?sort=memory\"");
     }
 
     @Test
@@ -112,7 +121,7 @@ class ServicesPagesIT extends AppOnTestbed {
         var start = web.postForm("/services/" + UNIT + "/start", "_csrf=" + token);
         assertThat(start.statusCode()).isEqualTo(302);
         assertThat(activeState()).isEqualTo("active");
-        assertThat(web.get("/services/" + UNIT).body()).contains("Started " + UNIT + ".").contains("id=\"actions\"")
+        assertThat(web.get("/services/" + UNIT).body()).contains("Started " + UNIT + ": active (running).").contains("id=\"actions\"")
                 .doesNotContain("id=\"action-enable\"");
 
         web.postForm("/services/" + UNIT + "/stop", "_csrf=" + web.pageToken("/services/" + UNIT));

@@ -49,6 +49,8 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        // the console (errors, CSP violations) readable through the driver's logs
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
@@ -75,9 +77,27 @@ public final class Browser implements AutoCloseable {
         driver.findElement(By.id("login-submit")).click();
     }
 
+    /** Logs in as {@code user} in a fresh session (every cookie of the last one gone first). */
+    public void logInAnew(String user, String password) {
+        driver.manage().deleteAllCookies();
+        logIn(user, password);
+    }
+
     public WebElement waitFor(By locator) {
         return new WebDriverWait(driver, Duration.ofSeconds(10))
                 .until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    /** The console's errors since the last call (CSP violations, script errors, failed loads), as Chromium wrote them. */
+    public java.util.List<String> consoleErrors() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(e -> e.getMessage()).toList();
+    }
+
+    /** Sets the window's size (its viewport is a little smaller in a headed browser, the same in headless). */
+    public void resize(int width, int height) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
     }
 
     /** Saves what the page shows now, for the README and for a failed test's report. */

@@ -40,6 +40,14 @@ class HostPageIT extends AppOnTestbed {
         assertThat(text(page, "system-state")).isIn("running", "degraded");
         assertThat(text(page, "cgroup-mode")).isEqualTo("hybrid (v1 controllers, v2 tree)");
         assertThat(page).doesNotContain("systemd-problem");
+        // the host's own figures, from the target's /proc (the testbed shares the kernel's counters)
+        assertThat(Integer.parseInt(text(page, "cpu-count"))).isEqualTo(cpuLines());
+        assertThat(text(page, "load")).matches("[0-9]+\\.[0-9]{2} [0-9]+\\.[0-9]{2} [0-9]+\\.[0-9]{2}");
+        assertThat(text(page, "memory")).matches("[0-9.]+[BKMGT] used of [0-9.]+[BKMGT], [0-9.]+[BKMGT] available");
+        assertThat(page).contains("id=\"file-systems\"").contains("<code>/</code>")
+                .contains("id=\"charts\"").contains("data-path=\"/\"");
+        // each count is a link to its list
+        assertThat(page).contains("href=\"/services?type=all&amp;state=failed\" id=\"failed-count\"");
         // the testbed runs in its own UTS namespace: its name comes from its hostnamed, as hostnamectl's would
         var hostname = testbed.exec(BUSCTL, "hostname");
         assertThat(text(page, "hostname")).isEqualTo(hostname.stdout().strip()).isNotEmpty();
@@ -170,6 +178,14 @@ class HostPageIT extends AppOnTestbed {
         var result = Testbed.runOnHost(BUSCTL, argv);
         assertThat(result.exitCode()).as("busctl %s: %s", String.join(" ", args), result.stderr()).isZero();
         return result.stdout().strip();
+    }
+
+    private static int cpuLines() {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/stat"))) {
+            return (int) lines.filter(l -> l.matches("cpu[0-9]+ .*")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String text(String html, String id) {

@@ -162,6 +162,27 @@ public class Journal implements DisposableBean {
         return kept;
     }
 
+    /**
+     * Why there is no journal to read, or empty when there is one: no journal file under the
+     * target's /var/log/journal or /run/log/journal (journalctl would only say "No entries").
+     */
+    public java.util.Optional<String> unavailable() {
+        java.nio.file.Path root = host.rootPath();
+        for (io.hostdeck.host.TargetPath dir : List.of(io.hostdeck.host.TargetPath.JOURNAL,
+                io.hostdeck.host.TargetPath.RUNTIME_JOURNAL)) {
+            try (var files = java.nio.file.Files.find(root.resolve(dir.relative()), 2,
+                    (path, attributes) -> attributes.isRegularFile() && path.toString().endsWith(".journal"))) {
+                if (files.findAny().isPresent()) {
+                    return java.util.Optional.empty();
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // not there or not readable: try the other
+            }
+        }
+        return java.util.Optional.of("no journal files under " + root.resolve(io.hostdeck.host.TargetPath.JOURNAL.relative())
+                + " or " + root.resolve(io.hostdeck.host.TargetPath.RUNTIME_JOURNAL.relative()));
+    }
+
     /** The time zone the target's clock shows: its /etc/localtime, else /etc/timezone, else ours. */
     public ZoneId zone() {
         return HostZone.of(host.rootPath());

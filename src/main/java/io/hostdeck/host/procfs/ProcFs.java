@@ -122,6 +122,88 @@ public class ProcFs {
         }
     }
 
+    /** The load averages over 1, 5 and 15 minutes (/proc/loadavg). */
+    public double[] loadAverage() {
+        String[] f = firstLine(proc.resolve("loadavg")).map(l -> l.split(" "))
+                .orElseThrow(() -> new HostUnavailableException("no " + proc + "/loadavg"));
+        return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+    }
+
+    /** Memory and swap in bytes, as /proc/meminfo says (free's "available" is MemAvailable). */
+    public record Memory(long total, long available, long swapTotal, long swapFree) {
+        public long used() {
+            return total - available;
+        }
+
+        public long swapUsed() {
+            return swapTotal - swapFree;
+        }
+    }
+
+    public Memory memory() {
+        java.util.Map<String, Long> kb = new java.util.HashMap<>();
+        try {
+            for (String line : Files.readAllLines(proc.resolve("meminfo"))) {
+                String[] f = line.split("\\s+");
+                if (f.length >= 2 && f[0].endsWith(":")) {
+                    kb.put(f[0].substring(0, f[0].length() - 1), Long.parseLong(f[1]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new HostUnavailableException("cannot read " + proc + "/meminfo: " + e.getMessage(), e);
+        }
+        return new Memory(kb.getOrDefault("MemTotal", 0L) * 1024, kb.getOrDefault("MemAvailable", 0L) * 1024,
+                kb.getOrDefault("SwapTotal", 0L) * 1024, kb.getOrDefault("SwapFree", 0L) * 1024);
+    }
+
+    /** How many CPUs the kernel counts (the cpuN lines of /proc/stat). */
+    public int cpuCount() {
+        try (var lines = Files.lines(proc.resolve("stat"))) {
+            return (int) lines.filter(l -> l.startsWith("cpu") && Character.isDigit(l.charAt(3))).count();
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot read " + proc + "/stat: " + e.getMessage(), e);
+        }
+    }
+
+    /** A mounted file system and its use (statvfs of its mount point under the target's root). */
+    public record FileSystem(String mountPoint, String device, String type, long size, long available) {
+        public long used() {
+            return size - available;
+        }
+
+        public int percent() {
+            return size == 0 ? 0 : (int) Math.round(100.0 * used() / size);
+        }
+    }
+
+    private static final Set<String> DISK_TYPES = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "zfs", "f2fs",
+            "jfs", "reiserfs", "ntfs", "ntfs3", "exfat");
+
+    /** The target's disk file systems (those of PID 1's mount table with a disk type), each mount point once. */
+    public java.util.List<FileSystem> fileSystems() {
+        java.util.Map<String, FileSystem> out = new java.util.LinkedHashMap<>();
+        java.util.List<String> lines;
+        try {
+            lines = Files.readAllLines(proc.resolve("1/mounts"));
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot read " + proc + "/1/mounts: " + e.getMessage(), e);
+        }
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length < 3 || !(DISK_TYPES.contains(f[2]) || f[1].equals("/")) || out.containsKey(f[1])) {
+                continue;
+            }
+            String mountPoint = f[1].replace("\\040", " ");
+            try {
+                var store = Files.getFileStore(host.rootPath().resolve(mountPoint.substring(1)));
+                out.put(f[1], new FileSystem(mountPoint, f[0], f[2], store.getTotalSpace(), store.getUsableSpace()));
+            } catch (IOException | RuntimeException e) {
+                // not reachable under the root (another mount namespace's): left out
+            }
+        }
+        return java.util.List.copyOf(out.values());
+    }
+
     /** Seconds since the target booted (/proc/uptime). */
     public double uptimeSeconds() {
         return firstLine(proc.resolve("uptime")).map(l -> Double.parseDouble(l.split(" ")[0]))

@@ -7,6 +7,9 @@ import java.util.Map;
 /**
  * One unit as its D-Bus properties describe it. Absent values are {@code null} (a unit that is
  * not a service has no main PID, a unit without accounting no memory figure), never zero.
+ * {@code execStart} is each command line quoted as systemd quotes it (so a copy runs the same
+ * thing); {@code exitStatus} the main process's last exit as systemctl status writes it
+ * ("code=exited, status=1/FAILURE"), empty when it has none.
  */
 public record UnitDetails(
         String name,
@@ -33,7 +36,8 @@ public record UnitDetails(
         Instant lastTrigger,
         List<String> listen,
         String serviceType,
-        String user) {
+        String user,
+        String exitStatus) {
 
     public String type() {
         return name.substring(name.lastIndexOf('.') + 1);

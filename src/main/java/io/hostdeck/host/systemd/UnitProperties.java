@@ -45,7 +45,8 @@ final class UnitProperties {
                         unsigned(type, "IOWeight")),
                 unsigned(type, "MemoryCurrent"), unsigned(type, "TasksCurrent"), unsigned(type, "CPUUsageNSec"),
                 deps, failedConditions(), timestamp(type, "NextElapseUSecRealtime"),
-                timestamp(type, "LastTriggerUSec"), listen(), string(type, "Type"), string(type, "User"));
+                timestamp(type, "LastTriggerUSec"), listen(), string(type, "Type"), string(type, "User"),
+                exitStatus(type));
     }
 
     private List<String> execStart() {
@@ -53,10 +54,54 @@ final class UnitProperties {
         for (Object[] entry : structs(type, "ExecStart")) {
             // (path, argv, ignore_failure, ...): argv already starts with argv[0]
             if (entry.length > 1 && entry[1] instanceof List<?> argv) {
-                commands.add(String.join(" ", argv.stream().map(String::valueOf).toList()));
+                commands.add(String.join(" ", argv.stream().map(a -> quote(String.valueOf(a))).toList()));
             }
         }
         return commands;
+    }
+
+    /** Characters for which systemd quotes a word (SHELL_NEED_QUOTES; also any control, space or non-ASCII). */
+    private static final String NEED_QUOTES = "\"\\`$*?['()<>|&;!";
+    /** Characters systemd escapes with a backslash inside the quotes (SHELL_NEED_ESCAPE). */
+    private static final String NEED_ESCAPE = "\"\\`$";
+
+    /** One word of a command line as systemd writes it (shell_maybe_quote): as is, or in double quotes. */
+    static String quote(String word) {
+        if (word.isEmpty()) {
+            return "\"\"";
+        }
+        if (word.chars().noneMatch(c -> c <= ' ' || c >= 127 || NEED_QUOTES.indexOf(c) >= 0)) {
+            return word;
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : word.toCharArray()) {
+            if (NEED_ESCAPE.indexOf(c) >= 0) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.append('"').toString();
+    }
+
+    private static final List<String> EXIT_NAMES = List.of("SUCCESS", "FAILURE", "INVALIDARGUMENT", "NOTIMPLEMENTED",
+            "NOPERMISSION", "NOTINSTALLED", "NOTCONFIGURED", "NOTRUNNING");
+    private static final List<String> SIGNALS = List.of("", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
+            "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM");
+
+    /** The main process's last exit (ExecMainCode, ExecMainStatus) as systemctl status writes it. */
+    private String exitStatus(Map<String, Variant<?>> props) {
+        Variant<?> c = props.get("ExecMainCode");
+        Variant<?> s = props.get("ExecMainStatus");
+        if (c == null || s == null || !(c.getValue() instanceof Number code) || !(s.getValue() instanceof Number status)) {
+            return "";
+        }
+        int n = status.intValue();
+        return switch (code.intValue()) {
+            case 1 -> "code=exited, status=" + n + (n < EXIT_NAMES.size() ? "/" + EXIT_NAMES.get(n) : "");
+            case 2, 3 -> "code=" + (code.intValue() == 2 ? "killed" : "dumped") + ", signal="
+                    + (n > 0 && n < SIGNALS.size() ? SIGNALS.get(n) : String.valueOf(n));
+            default -> "";
+        };
     }
 
     private List<String> failedConditions() {
