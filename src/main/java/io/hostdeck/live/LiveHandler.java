@@ -33,10 +33,12 @@ class LiveHandler extends TextWebSocketHandler {
     private final JsonMapper json;
     private final LiveHub hub;
     private final Map<String, LiveTopic> topics;
+    private final List<LiveMessages> features;
 
-    LiveHandler(JsonMapper json, LiveHub hub, List<LiveTopic> topics) {
+    LiveHandler(JsonMapper json, LiveHub hub, List<LiveTopic> topics, List<LiveMessages> features) {
         this.json = json;
         this.hub = hub;
+        this.features = List.copyOf(features);
         this.topics = topics.stream().collect(Collectors.toUnmodifiableMap(LiveTopic::name, Function.identity()));
     }
 
@@ -50,6 +52,7 @@ class LiveHandler extends TextWebSocketHandler {
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         hub.closed(session);
+        features.forEach(f -> f.closed(session));
     }
 
     @Override
@@ -71,7 +74,14 @@ class LiveHandler extends TextWebSocketHandler {
             case "ping" -> hub.send(session, new Pong());
             case "subscribe" -> subscribe(session, node.path("topic").asString(""), node.path("arg").asString(""));
             case "" -> error(session, "message has no \"type\"");
-            default -> error(session, "unknown message type \"" + abbreviate(type) + "\"");
+            default -> {
+                LiveMessages feature = features.stream().filter(f -> type.startsWith(f.prefix())).findFirst().orElse(null);
+                if (feature != null) {
+                    feature.receive(session, node);
+                } else {
+                    error(session, "unknown message type \"" + abbreviate(type) + "\"");
+                }
+            }
         }
     }
 
@@ -95,6 +105,7 @@ class LiveHandler extends TextWebSocketHandler {
     @Override
     public void handleTransportError(WebSocketSession session, Throwable exception) throws IOException {
         hub.closed(session);
+        features.forEach(f -> f.closed(session));
         session.close(CloseStatus.SERVER_ERROR);
     }
 

@@ -49,6 +49,7 @@ class PamAuthenticationProvider implements AuthenticationProvider {
         List<SimpleGrantedAuthority> authorities = new java.util.ArrayList<>();
         authorities.add(new SimpleGrantedAuthority("ROLE_" + grant.role().name()));
         grant.scope().forEach(p -> authorities.add(new SimpleGrantedAuthority(Scope.AUTHORITY_PREFIX + p)));
+        authorities.add(new SimpleGrantedAuthority(LinuxAccount.AUTHORITY)); // a terminal runs as this account
         User principal = new User(account.name(), "", authorities);
         UsernamePasswordAuthenticationToken done = UsernamePasswordAuthenticationToken.authenticated(principal, null,
                 principal.getAuthorities());
