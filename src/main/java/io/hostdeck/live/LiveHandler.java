@@ -52,7 +52,7 @@ class LiveHandler extends TextWebSocketHandler {
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         hub.closed(session);
-        features.forEach(f -> f.closed(session));
+        features.forEach(f -> f.closed(session, status));
     }
 
     @Override
@@ -105,7 +105,7 @@ class LiveHandler extends TextWebSocketHandler {
     @Override
     public void handleTransportError(WebSocketSession session, Throwable exception) throws IOException {
         hub.closed(session);
-        features.forEach(f -> f.closed(session));
+        features.forEach(f -> f.closed(session, CloseStatus.SERVER_ERROR));
         session.close(CloseStatus.SERVER_ERROR);
     }
 

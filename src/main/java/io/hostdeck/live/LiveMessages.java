@@ -1,5 +1,6 @@
 package io.hostdeck.live;
 
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 import tools.jackson.databind.JsonNode;
@@ -16,5 +17,5 @@ public interface LiveMessages {
 
     void receive(WebSocketSession session, JsonNode message);
 
-    void closed(WebSocketSession session);
+    void closed(WebSocketSession session, CloseStatus status);
 }

@@ -24,6 +24,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
 
@@ -210,11 +211,21 @@ class Terminals implements LiveMessages, DisposableBean {
     }
 
     @Override
-    public void closed(WebSocketSession ws) {
+    public void closed(WebSocketSession ws, CloseStatus status) {
         Map<String, TerminalSession> page = open.get(ws.getId());
         if (page != null) {
-            page.values().forEach(t -> t.end("the page closed its connection", null));
+            // Tomcat closes the socket of a login session that ends (policy violation, "...HTTP session that
+            // has ended"): say so rather than blame the page
+            boolean sessionEnded = status.getCode() == CloseStatus.POLICY_VIOLATION.getCode()
+                    && String.valueOf(status.getReason()).contains("session");
+            page.values().forEach(t -> t.end(sessionEnded || sessionOver(t) ? "the login session ended"
+                    : "the page closed its connection", null));
         }
+    }
+
+    private boolean sessionOver(TerminalSession t) {
+        SessionInformation info = sessions.getSessionInformation(t.httpSession);
+        return info == null || info.isExpired();
     }
 
     List<TerminalSession> all() {
@@ -227,8 +238,7 @@ class Terminals implements LiveMessages, DisposableBean {
     private void reap() {
         try {
             for (TerminalSession t : all()) {
-                SessionInformation info = sessions.getSessionInformation(t.httpSession);
-                if (info == null || info.isExpired()) {
+                if (sessionOver(t)) {
                     t.end("the login session ended", null);
                 } else if (t.idleNanos() > settings.idleTimeout().toNanos()) {
                     t.end("idle for " + settings.idleTimeout().toMinutes() + " min (hostdeck.terminal.idle-timeout)", null);

@@ -59,7 +59,7 @@ public class PtyShells {
         List<String> argv = new ArrayList<>(List.of("nsenter"));
         for (NsType t : HOST_NAMESPACES) {
             if (Files.exists(init.resolve("ns").resolve(t.file()))) {
-                argv.add(option(t) + "=" + init.resolve("ns").resolve(t.file()));
+                argv.add(t.nsenterOption() + "=" + init.resolve("ns").resolve(t.file()));
             }
         }
         Path root = init.resolve("root");
@@ -80,7 +80,7 @@ public class PtyShells {
         List<String> argv = new ArrayList<>(List.of("nsenter"));
         for (NsType t : NsType.values()) {
             if (enter.contains(t)) {
-                argv.add(option(t) + "=" + dir.resolve("ns").resolve(t.file()));
+                argv.add(t.nsenterOption() + "=" + dir.resolve("ns").resolve(t.file()));
             }
         }
         Path root = dir.resolve("root");
@@ -96,18 +96,6 @@ public class PtyShells {
         return start(argv, env, columns, rows);
     }
 
-    private static String option(NsType t) {
-        return switch (t) {
-            case MNT -> "--mount";
-            case NET -> "--net";
-            case PID -> "--pid";
-            case UTS -> "--uts";
-            case IPC -> "--ipc";
-            case USER -> "--user";
-            case CGROUP -> "--cgroup";
-            case TIME -> "--time";
-        };
-    }
 
     private static Pty start(List<String> argv, Map<String, String> env, int columns, int rows) {
         try {
