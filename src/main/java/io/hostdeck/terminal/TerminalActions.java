@@ -73,22 +73,21 @@ public class TerminalActions {
     public Started openHostShell(int columns, int rows, String address) {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         String name = LinuxAccount.of(auth) ? auth.getName() : settings.account();
-        String target = "host shell";
         if (name.isBlank()) {
-            return refuse(target, address, "users-file accounts get no shell until hostdeck.terminal.account names the"
+            return refuse("users-file accounts get no shell until hostdeck.terminal.account names the"
                     + " target's account they run as");
         }
         TargetAccount account = shells.account(name).orElse(null);
         if (account == null) {
-            return refuse(target, address, "the target host has no account " + name + " (its /etc/passwd)");
+            return refuse("the target host has no account " + name + " (its /etc/passwd)");
         }
         if (account.mayNotLogIn()) {
-            return refuse(target, address, "the account " + name + " may not log in: its shell is " + account.shell());
+            return refuse("the account " + name + " may not log in: its shell is " + account.shell());
         }
         Instant at = Instant.now();
         CastRecorder recorder = new CastRecorder(recordings.resolve(fileName(auth.getName(), at)), columns, rows,
                 "host shell as " + name, at);
-        return started(target, address, account.name(), recorder, () -> shells.hostShell(account, columns, rows), at);
+        return started("host shell", address, account.name(), recorder, () -> shells.hostShell(account, columns, rows), at);
     }
 
     /** A shell as root inside every namespace a container has of its own, as {@code nsenter -t INIT -a} gives. */
@@ -123,7 +122,7 @@ public class TerminalActions {
     }
 
     /** Refused: the caller, {@link Terminals}, audits every refusal alike. */
-    private static <T> T refuse(String target, String address, String why) {
+    private static <T> T refuse(String why) {
         throw new RefusedException(why);
     }
 
