@@ -1,5 +1,7 @@
 # Hostdeck in a container, watching the host it runs on (see docker-compose.yml).
 FROM maven:3.9-eclipse-temurin-17 AS build
+# the build fetches xterm.js from the npm registry with npm
+RUN apt-get update && apt-get install -y --no-install-recommends npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml .
 COPY .mvn .mvn

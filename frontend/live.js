@@ -69,6 +69,13 @@ export function resend(topic) {
   if (message) sendNow(message());
 }
 
+/** Sends one message now, if the socket is open (a terminal's keystrokes); false when it is not. */
+export function send(message) {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+  socket.send(JSON.stringify(message));
+  return true;
+}
+
 export function currentState() { return state; }
 export function onMessage(fn) { listeners.add(fn); }
 export function onState(fn) { stateListeners.add(fn); fn(state); }

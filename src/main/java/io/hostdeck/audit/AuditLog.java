@@ -85,6 +85,12 @@ public class AuditLog {
         write(new Entry(Instant.now(), user, address(), action, target, new TreeMap<>(arguments), outcome));
     }
 
+    /** An action by {@code user} from {@code address}, outside any request (a terminal on the live channel). */
+    public void recordFrom(String user, String address, String action, String target, Map<String, String> arguments,
+            String outcome) {
+        write(new Entry(Instant.now(), user, address, action, target, new TreeMap<>(arguments), outcome));
+    }
+
     /** A login attempt, which has no logged-in user yet. */
     public void recordLogin(String user, String address, String outcome) {
         write(new Entry(Instant.now(), user, address, "login", user, Map.of(), outcome));

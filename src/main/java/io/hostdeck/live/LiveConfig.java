@@ -20,6 +20,8 @@ class LiveConfig implements WebSocketConfigurer {
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(handler, PATH).addInterceptors(new SameOriginHandshake());
+        // the HTTP session's id, so what runs on the socket (a terminal) ends with the session
+        registry.addHandler(handler, PATH).addInterceptors(new SameOriginHandshake(),
+                new org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor(java.util.List.of()));
     }
 }

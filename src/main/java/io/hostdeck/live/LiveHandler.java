@@ -44,6 +44,7 @@ class LiveHandler extends TextWebSocketHandler implements org.springframework.be
     private final LiveHub hub;
     private final Map<String, LiveTopic> topics;
     private final Grants grants;
+    private final List<LiveMessages> features;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "live-grant-sweep");
@@ -66,10 +67,11 @@ class LiveHandler extends TextWebSocketHandler implements org.springframework.be
     private record Subscription(LiveTopic topic, String argument) {
     }
 
-    LiveHandler(JsonMapper json, LiveHub hub, List<LiveTopic> topics, Grants grants) {
+    LiveHandler(JsonMapper json, LiveHub hub, List<LiveTopic> topics, Grants grants, List<LiveMessages> features) {
         this.json = json;
         this.hub = hub;
         this.grants = grants;
+        this.features = List.copyOf(features);
         this.topics = topics.stream().collect(Collectors.toUnmodifiableMap(LiveTopic::name, Function.identity()));
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
@@ -91,6 +93,7 @@ class LiveHandler extends TextWebSocketHandler implements org.springframework.be
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         live.remove(session.getId());
         hub.closed(session);
+        features.forEach(f -> f.closed(session, status));
     }
 
     @Override
@@ -116,7 +119,14 @@ class LiveHandler extends TextWebSocketHandler implements org.springframework.be
             case "ping" -> hub.send(session, new Pong());
             case "subscribe" -> subscribe(l, node.path("topic").asString(""), node.path("arg").asString(""));
             case "" -> error(session, "message has no \"type\"");
-            default -> error(session, "unknown message type \"" + abbreviate(type) + "\"");
+            default -> {
+                LiveMessages feature = features.stream().filter(f -> type.startsWith(f.prefix())).findFirst().orElse(null);
+                if (feature != null) {
+                    feature.receive(session, node);
+                } else {
+                    error(session, "unknown message type \"" + abbreviate(type) + "\"");
+                }
+            }
         }
     }
 
@@ -185,6 +195,8 @@ class LiveHandler extends TextWebSocketHandler implements org.springframework.be
         }
         if (now.get() != before) {
             l.grant = now.get();
+            // what a feature opened under the old grant (a terminal) ends: it was allowed to someone else
+            features.forEach(f -> f.closed(l.session, new CloseStatus(4403, "your grant here changed")));
             l.subscriptions.forEach((key, sub) -> {
                 try {
                     sub.topic().authorize(l.grant, sub.argument());
@@ -212,6 +224,7 @@ class LiveHandler extends TextWebSocketHandler implements org.springframework.be
     public void handleTransportError(WebSocketSession session, Throwable exception) throws IOException {
         live.remove(session.getId());
         hub.closed(session);
+        features.forEach(f -> f.closed(session, CloseStatus.SERVER_ERROR));
         session.close(CloseStatus.SERVER_ERROR);
     }
 

@@ -120,7 +120,8 @@ public class LiveHub implements DisposableBean {
         }
     }
 
-    void send(WebSocketSession session, Object message) {
+    /** Sends a message to one page (a terminal's output to the page that opened it). */
+    public void send(WebSocketSession session, Object message) {
         Outbox out = sessions.get(session.getId());
         if (out != null) {
             out.offer(new TextMessage(json.writeValueAsString(message)));

@@ -32,7 +32,7 @@ public class Grants {
     /** How old a Linux account's groups may be when a grant is decided on them. */
     public static final Duration PAM_MAX_AGE = Duration.ofSeconds(60);
     /** The authority that marks a session logged in through PAM (its grant comes from groups). */
-    static final String PAM_LOGIN = "LOGIN_PAM";
+    public static final String PAM_LOGIN = "LOGIN_PAM";
 
     private final FileUserDetailsService users;
     private final PamAccounts pam;

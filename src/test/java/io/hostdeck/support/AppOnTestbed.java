@@ -45,6 +45,9 @@ public abstract class AppOnTestbed {
         registry.add("hostdeck.tokens.file", () -> TOKENS_FILE.toString());
         registry.add("hostdeck.roles.scoped.hdpam-app-ops", () -> "OPERATOR:hd-app-*.service");
         registry.add("hostdeck.metrics.token", () -> METRICS_TOKEN);
+        // terminals: users-file accounts get the testbed's root; a page that stops reading ends its terminal in 5 s
+        registry.add("hostdeck.terminal.account", () -> "root");
+        registry.add("hostdeck.terminal.stall-timeout", () -> "5s");
     }
 
     @LocalServerPort

@@ -100,6 +100,12 @@ public final class WebSession {
         });
     }
 
+    /** Opens the live socket as one of our pages does (this session's cookies, our Origin), with a listener of the caller's. */
+    public CompletableFuture<WebSocket> openLive(WebSocket.Listener listener) {
+        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).header("Origin", base)
+                .buildAsync(URI.create("ws://localhost:" + URI.create(base).getPort() + "/live"), listener);
+    }
+
     private static String csrfToken(String html, Pattern p) {
         Matcher m = p.matcher(html);
         if (!m.find()) {

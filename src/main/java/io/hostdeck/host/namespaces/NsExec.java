@@ -41,17 +41,7 @@ public class NsExec {
         Path dir = proc.resolve(Long.toString(target.pid()));
         List<String> cmd = new ArrayList<>(List.of("nsenter"));
         for (NsType t : enter) {
-            String option = switch (t) {
-                case MNT -> "--mount";
-                case NET -> "--net";
-                case PID -> "--pid";
-                case UTS -> "--uts";
-                case IPC -> "--ipc";
-                case USER -> "--user";
-                case CGROUP -> "--cgroup";
-                case TIME -> "--time";
-            };
-            cmd.add(option + "=" + dir.resolve("ns").resolve(t.file()));
+            cmd.add(t.nsenterOption() + "=" + dir.resolve("ns").resolve(t.file()));
         }
         cmd.add("--root=" + dir.resolve("root"));
         cmd.add("--wd=" + dir.resolve("cwd"));

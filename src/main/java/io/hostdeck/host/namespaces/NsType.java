@@ -14,4 +14,9 @@ public enum NsType {
     public String file() {
         return file;
     }
+
+    /** nsenter's option that enters a namespace of this type ({@code --mount} for mnt). */
+    public String nsenterOption() {
+        return this == MNT ? "--mount" : "--" + file;
+    }
 }
