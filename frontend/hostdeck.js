@@ -2,6 +2,7 @@ import { connect, onState, currentState } from './live.js';
 import { follow } from './services.js';
 import { followCgroups } from './cgroups.js';
 import { followLogs } from './logs.js';
+import { followFleet } from './fleet.js';
 
 // htmx requests carry the CSRF token in a header; the token comes from the page's meta tags.
 const header = document.querySelector('meta[name="csrf-header"]')?.content;
@@ -26,7 +27,9 @@ document.addEventListener('htmx:load', (event) => {
   follow(event.target);
   followCgroups(event.target);
   followLogs(event.target);
+  followFleet(event.target);
 });
 follow(document);
 followCgroups(document);
 followLogs(document);
+followFleet(document);

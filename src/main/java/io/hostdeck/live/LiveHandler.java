@@ -110,6 +110,8 @@ class LiveHandler extends TextWebSocketHandler {
         switch (topic) {
             case "unit" -> scope.require(arg);
             case "cgroup" -> scope.requireCgroup(arg, io.hostdeck.cgroups.CgroupPaths.unit(arg));
+            // its ticks carry no rows: each page then asks for its tables over HTTP, through its grant
+            case "fleet" -> { }
             default -> scope.requireAll("following " + topic);
         }
     }

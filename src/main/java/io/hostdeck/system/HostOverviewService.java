@@ -13,7 +13,7 @@ import io.hostdeck.host.systemd.UnitSummary;
 import io.hostdeck.system.HostOverview.UnitCounts;
 
 @Service
-class HostOverviewService {
+public class HostOverviewService {
 
     private final Systemd systemd;
     private final ProcFs procFs;
@@ -44,7 +44,7 @@ class HostOverviewService {
      * The kernel's name when we share the target's UTS namespace (free), else hostnamed's over the
      * target's bus (what hostnamectl would say there), else the target's /etc/hostname.
      */
-    private String hostname() {
+    public String hostname() {
         return procFs.kernelHostname()
                 .or(systemd::hostname)
                 .or(procFs::configuredHostname)

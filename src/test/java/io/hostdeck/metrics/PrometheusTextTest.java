@@ -85,4 +85,24 @@ class PrometheusTextTest {
         assertThat(text).contains("# TYPE container_blkio_device_usage_total counter\n")
                 .contains("# TYPE container_fs_reads_bytes_total counter\n");
     }
+
+    @Test
+    void theHostSaysWhoItIsItsSystemdStateAndSinceWhenUnitsFailed() {
+        String text = PrometheusText.renderHost(new PrometheusText.HostFacts("web-1", "https://web-1.example", "0.1.0",
+                "hybrid", "252.39-1~deb12u2", "degraded", 4, 8L << 30, 6L << 30,
+                Map.of("a\"b.service", java.time.Instant.ofEpochSecond(1_700_000_000, 500_000_000))));
+        assertThat(text).contains("hostdeck_info{hostname=\"web-1\",url=\"https://web-1.example\",version=\"0.1.0\","
+                        + "cgroup_mode=\"hybrid\",systemd_version=\"252.39-1~deb12u2\"} 1\n")
+                .contains("hostdeck_systemd_system_state{state=\"degraded\"} 1\n")
+                .contains("hostdeck_systemd_system_state{state=\"running\"} 0\n")
+                .contains("node_systemd_system_running 0\n")
+                .contains("machine_cpu_cores 4\n")
+                .contains("node_memory_MemTotal_bytes 8589934592\n")
+                .contains("node_memory_MemAvailable_bytes 6442450944\n")
+                .contains("hostdeck_systemd_unit_failed_since_seconds{name=\"a\\\"b.service\",type=\"service\"} 1.7000000005E9\n");
+        String noSystemd = PrometheusText.renderHost(new PrometheusText.HostFacts("h", "", "dev", "none", null, null, null,
+                null, null, Map.of()));
+        assertThat(noSystemd).contains("systemd_version=\"\"} 1\n").doesNotContain("hostdeck_systemd_system_state{")
+                .doesNotContain("machine_cpu_cores ").doesNotContain("node_memory_MemTotal_bytes ");
+    }
 }

@@ -122,6 +122,51 @@ public class ProcFs {
         }
     }
 
+    /** The machine's memory from /proc/meminfo, in bytes: MemTotal and MemAvailable (null when the kernel lacks it). */
+    public record MemInfo(long totalBytes, Long availableBytes) {
+    }
+
+    public MemInfo memInfo() {
+        Path file = proc.resolve("meminfo");
+        Long total = null;
+        Long available = null;
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith("MemTotal:")) {
+                    total = kib(line);
+                } else if (line.startsWith("MemAvailable:")) {
+                    available = kib(line);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new HostUnavailableException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (total == null) {
+            throw new HostUnavailableException(file + " has no MemTotal line");
+        }
+        return new MemInfo(total, available);
+    }
+
+    /** "MemTotal:       16316412 kB" in bytes. */
+    private static long kib(String line) {
+        String[] f = line.substring(line.indexOf(':') + 1).strip().split("\\s+");
+        return Long.parseLong(f[0]) * 1024;
+    }
+
+    /** How many CPUs the machine has online: the cpuN lines of /proc/stat. */
+    public int onlineCpus() {
+        Path file = proc.resolve("stat");
+        try (var lines = Files.lines(file)) {
+            int n = (int) lines.filter(l -> l.startsWith("cpu") && l.length() > 3 && Character.isDigit(l.charAt(3))).count();
+            if (n == 0) {
+                throw new HostUnavailableException(file + " lists no cpuN line");
+            }
+            return n;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new HostUnavailableException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Seconds since the target booted (/proc/uptime). */
     public double uptimeSeconds() {
         return firstLine(proc.resolve("uptime")).map(l -> Double.parseDouble(l.split(" ")[0]))
