@@ -21,8 +21,12 @@ final class FleetQueries {
     /** One query: what it answers (its id on the page and in the README), and its template. */
     record Query(String id, String title, String template) {
         String render(String sel, String units, String hosts, Duration rate) {
-            return template.replace("SEL", sel).replace("UNITS", units).replace("HOSTS", hosts)
-                    .replace("RATE", PromDuration.format(rate));
+            return render(sel, units, hosts, PromDuration.format(rate));
+        }
+
+        /** With the rate window as text: Grafana's {@code $__rate_interval}. */
+        String render(String sel, String units, String hosts, String rate) {
+            return template.replace("SEL", sel).replace("UNITS", units).replace("HOSTS", hosts).replace("RATE", rate);
         }
     }
 

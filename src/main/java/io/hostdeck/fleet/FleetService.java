@@ -1,6 +1,7 @@
 package io.hostdeck.fleet;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.web.util.UriUtils;
@@ -51,6 +53,8 @@ public class FleetService {
     private final String job;
     private final Duration fixedRefresh;
     private final Duration timeout;
+    /** The system's, unless a Clock bean says otherwise (the benchmark reads a backfilled past). */
+    private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private volatile Duration interval;
     private volatile long nextIntervalCheck = System.nanoTime();
@@ -62,7 +66,8 @@ public class FleetService {
             @Value("${hostdeck.fleet.bearer-token:}") String bearerToken,
             @Value("${hostdeck.fleet.username:}") String username, @Value("${hostdeck.fleet.password:}") String password,
             @Value("${hostdeck.fleet.job:hostdeck}") String job, @Value("${hostdeck.fleet.refresh:}") String refresh,
-            @Value("${hostdeck.fleet.timeout:5s}") Duration timeout) {
+            @Value("${hostdeck.fleet.timeout:5s}") Duration timeout, ObjectProvider<Clock> clock) {
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
         this.client = url.isBlank() ? null : new PrometheusClient(checkUrl(url), bearerToken, username, password, timeout);
         if (job.isBlank()) {
             throw new IllegalArgumentException("hostdeck.fleet.job: empty; it is the job label of Hostdeck's scrape config");
@@ -120,10 +125,10 @@ public class FleetService {
 
     /** The fleet now, through the filter and the grant's scope. */
     Fleet read(FleetFilter filter, Scope scope) {
-        return read(filter, scope, Instant.now());
+        return read(filter, scope, clock.instant());
     }
 
-    /** The fleet at {@code at} (the benchmark reads a backfilled past). */
+    /** The fleet at {@code at}. */
     Fleet read(FleetFilter filter, Scope scope, Instant at) {
         if (client == null) {
             throw new IllegalStateException("the fleet is off: hostdeck.fleet.prometheus-url is not set");
