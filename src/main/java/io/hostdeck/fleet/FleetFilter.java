@@ -15,14 +15,14 @@ import io.hostdeck.security.Scope;
  * {@code NAME!=VALUE}, {@code NAME=~REGEX} or {@code NAME!~REGEX} on the series' target labels.
  * Values go into PromQL only as escaped string literals, so no filter can change a query's shape.
  */
-record FleetFilter(String host, List<String> labels) {
+public record FleetFilter(String host, List<String> labels) {
 
     static final int MAX_LABELS = 8;
     static final int MAX_LENGTH = 256;
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)(.*)", Pattern.DOTALL);
     private static final java.util.Set<String> RESERVED = java.util.Set.of("__name__", "job");
 
-    FleetFilter {
+    public FleetFilter {
         host = host == null ? "" : host.strip();
         labels = labels == null ? List.of() : labels.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
         check("host", host);
@@ -52,7 +52,7 @@ record FleetFilter(String host, List<String> labels) {
         return new FleetFilter("", List.of());
     }
 
-    boolean empty() {
+    public boolean empty() {
         return host.isEmpty() && labels.isEmpty();
     }
 
@@ -109,7 +109,7 @@ record FleetFilter(String host, List<String> labels) {
     }
 
     /** The query string that reproduces this filter, for links and the page's refresh. */
-    String query() {
+    public String query() {
         StringBuilder q = new StringBuilder();
         if (!host.isEmpty()) {
             q.append("host=").append(enc(host));

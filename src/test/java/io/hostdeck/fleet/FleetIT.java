@@ -112,7 +112,9 @@ class FleetIT {
             if (i == 2) { // only the third reads the fleet: the others need nothing but /metrics
                 p.put("hostdeck.fleet.prometheus-url", "http://127.0.0.1:" + prometheusPort);
             }
-            apps.add(new SpringApplicationBuilder(HostdeckApplication.class).properties(p).run());
+            // as command-line arguments: they win over application.properties (builder.properties() would not)
+            apps.add(new SpringApplicationBuilder(HostdeckApplication.class).registerShutdownHook(false)
+                    .run(p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new)));
         }
     }
 
