@@ -40,8 +40,10 @@ final class FleetQueries {
             "last_over_time(hostdeck_info{SEL}[" + INFO_WINDOW + "])HOSTS");
     static final Query SYSTEMD = new Query("systemd", "systemd's state (systemctl is-system-running)",
             "hostdeck_systemd_system_state{SEL} == 1HOSTS");
-    static final Query FAILED_COUNT = new Query("failed_count", "Failed units per host",
-            "sum by (instance) (node_systemd_unit_state{SEL,state=\"failed\"UNITS})HOSTS");
+    // one series a failed unit: node_systemd_unit_state{state="failed"} == 1 says the same, but has
+    // a series for every unit of every host to look through (docs/benchmarks.md: FleetBench)
+    static final Query FAILED_COUNT = new Query("failed_count", "Failed units per host (none: no failed unit)",
+            "count by (instance) (hostdeck_systemd_unit_failed{SELUNITS})HOSTS");
     static final Query CPU = new Query("cpu", "Host CPU busy, fraction of all its cores",
             "sum by (instance) (rate(container_cpu_usage_seconds_total{SEL,id=\"/\"}[RATE]))"
                     + " / on (instance) machine_cpu_cores{SEL}HOSTS");
@@ -49,25 +51,38 @@ final class FleetQueries {
             "node_memory_MemTotal_bytes{SEL} - node_memory_MemAvailable_bytes{SEL}HOSTS");
     static final Query MEMORY_TOTAL = new Query("memory_total", "Host memory, bytes", "node_memory_MemTotal_bytes{SEL}HOSTS");
     static final Query FAILED = new Query("failed", "Failed units of the whole fleet",
-            "node_systemd_unit_state{SEL,state=\"failed\"UNITS} == 1HOSTS");
+            "hostdeck_systemd_unit_failed{SELUNITS}HOSTS");
     static final Query FAILED_SINCE = new Query("failed_since", "When each failed unit failed (Unix seconds)",
             "hostdeck_systemd_unit_failed_since_seconds{SELUNITS}HOSTS");
-    static final Query TOP_CGROUPS_CPU = new Query("top_cgroups_cpu", "Top 20 cgroups by CPU (cores)",
-            "topk(" + TOP + ", rate(container_cpu_usage_seconds_total{SEL," + NOT_SLICES + "UNITS}[RATE])HOSTS)");
+    // the fleet's top 20 out of each host's own top 20 (hostdeck_top_*, docs/metrics.md): 80 series a
+    // host instead of every cgroup's; the cAdvisor forms below give the same rows at a cost that
+    // grows with every cgroup of the fleet (docs/benchmarks.md: FleetBench)
+    static final Query TOP_CGROUPS_CPU = new Query("top_cgroups_cpu", "Top 20 cgroups by CPU (cores, at each host's last tick)",
+            "topk(" + TOP + ", hostdeck_top_cgroup_cpu_cores{SEL}HOSTS)");
     static final Query TOP_CGROUPS_MEMORY = new Query("top_cgroups_memory", "Top 20 cgroups by memory (working set, bytes)",
-            "topk(" + TOP + ", container_memory_working_set_bytes{SEL," + NOT_SLICES + "UNITS}HOSTS)");
-    static final Query TOP_CONTAINERS_CPU = new Query("top_containers_cpu", "Top 20 containers by CPU (cores)",
-            "topk(" + TOP + ", rate(container_cpu_usage_seconds_total{SEL,container_id!=\"\"}[RATE])HOSTS)");
+            "topk(" + TOP + ", hostdeck_top_cgroup_memory_bytes{SEL}HOSTS)");
+    static final Query TOP_CONTAINERS_CPU = new Query("top_containers_cpu", "Top 20 containers by CPU (cores, at each host's last tick)",
+            "topk(" + TOP + ", hostdeck_top_container_cpu_cores{SEL}HOSTS)");
     static final Query TOP_CONTAINERS_MEMORY = new Query("top_containers_memory",
             "Top 20 containers by memory (working set, bytes)",
-            "topk(" + TOP + ", container_memory_working_set_bytes{SEL,container_id!=\"\"}HOSTS)");
+            "topk(" + TOP + ", hostdeck_top_container_memory_bytes{SEL}HOSTS)");
+
+    /**
+     * A grant limited to some units: its units' top cgroups from cAdvisor's series (a host's own
+     * top 20 may hold none of them); the name matcher keeps the series looked at to its units.
+     */
+    static final Query SCOPED_TOP_CGROUPS_CPU = new Query("top_cgroups_cpu", "Top 20 of the grant's cgroups by CPU (cores)",
+            "topk(" + TOP + ", rate(container_cpu_usage_seconds_total{SEL," + NOT_SLICES + "UNITS}[RATE])HOSTS)");
+    static final Query SCOPED_TOP_CGROUPS_MEMORY = new Query("top_cgroups_memory",
+            "Top 20 of the grant's cgroups by memory (working set, bytes)",
+            "topk(" + TOP + ", container_memory_working_set_bytes{SEL," + NOT_SLICES + "UNITS}HOSTS)");
 
     static final List<Query> ALL = List.of(UP, SCRAPED, INFO, SYSTEMD, FAILED_COUNT, CPU, MEMORY_USED, MEMORY_TOTAL,
             FAILED, FAILED_SINCE, TOP_CGROUPS_CPU, TOP_CGROUPS_MEMORY, TOP_CONTAINERS_CPU, TOP_CONTAINERS_MEMORY);
 
-    /** The queries a scoped grant runs: no containers (those pages are for grants over every unit). */
-    static final List<Query> SCOPED = ALL.stream()
-            .filter(q -> q != TOP_CONTAINERS_CPU && q != TOP_CONTAINERS_MEMORY).toList();
+    /** The queries a scoped grant runs: its units' cgroups, no containers (those pages are for grants over every unit). */
+    static final List<Query> SCOPED = List.of(UP, SCRAPED, INFO, SYSTEMD, FAILED_COUNT, CPU, MEMORY_USED, MEMORY_TOTAL,
+            FAILED, FAILED_SINCE, SCOPED_TOP_CGROUPS_CPU, SCOPED_TOP_CGROUPS_MEMORY);
 
     private FleetQueries() {
     }

@@ -230,7 +230,10 @@ public class FleetService {
             Double count = value(failedCount.get(instance));
             hosts.add(new Fleet.Host(instance, names.get(instance), links.get(instance), up.get(instance).value() == 1,
                     systemd.containsKey(instance) ? systemd.get(instance).label("state") : null,
-                    count == null ? null : count.intValue(), value(cpu.get(instance)),
+                    // a Hostdeck with no failed unit exports no series to count: 0, when it is up and says who it is
+                    count != null ? Integer.valueOf(count.intValue())
+                            : up.get(instance).value() == 1 && i != null ? Integer.valueOf(0) : null,
+                    value(cpu.get(instance)),
                     mem == null ? null : mem.longValue(), memTotal == null ? null : memTotal.longValue(),
                     value(scraped.get(instance)), i == null ? null : i.label("version"),
                     i == null ? null : i.label("cgroup_mode"), i == null ? null : i.label("systemd_version")));

@@ -81,7 +81,8 @@ class MetricsController {
         }
         List<UnitSummary> units = systemd.listUnits();
         return ResponseEntity.ok().contentType(TEXT_FORMAT)
-                .body(PrometheusText.render(sampler.samples(), units) + PrometheusText.renderHost(facts(units)));
+                .body(PrometheusText.render(sampler.samples(), units) + PrometheusText.renderHost(facts(units))
+                        + PrometheusText.renderTop(sampler.samples(), cpuCores()));
     }
 
     /** This host's identity and machine figures for hostdeck_info and the fleet page; each part on its own. */
@@ -101,7 +102,18 @@ class MetricsController {
         return new HostFacts(hostname(), externalUrl, version, cgroupFs.mode().name().toLowerCase(Locale.ROOT),
                 manager.ok() ? manager.value().version() : null, manager.ok() ? manager.value().systemState() : null,
                 cpus.value(), memory.ok() ? memory.value().totalBytes() : null,
-                memory.ok() ? memory.value().availableBytes() : null, since);
+                memory.ok() ? memory.value().availableBytes() : null, failed, since);
+    }
+
+    /** Each cgroup's CPU at the sampler's last tick, in cores (its page shows it in %, 100 % a core). */
+    private Map<String, Double> cpuCores() {
+        Map<String, Double> cores = new HashMap<>();
+        sampler.latest().forEach((path, r) -> {
+            if (r.cpuPercent() != null) {
+                cores.put(path, r.cpuPercent() / 100);
+            }
+        });
+        return cores;
     }
 
     private String hostname() {

@@ -54,7 +54,7 @@ import io.hostdeck.testbed.Testbed;
  * host a Hostdeck under job "hostdeck", 150 loaded units (node_systemd_unit_state, five series
  * each), its identity, systemd state, CPUs and memory; one host in ten a container host with 1,000
  * cgroups (800 of them containers), the others 150 cgroups; each cgroup with its CPU counter and
- * working set; 3 % of hosts with one to three failed units, 1 % down for the last three minutes.
+ * working set, and each host's own top 20 cgroups and containers by both (hostdeck_top_*); 3 % of hosts with one to three failed units, 1 % down for the last three minutes.
  * Samples every 15 s: an hour of up and hostdeck_info, the last five minutes of everything else
  * (what the page's instant queries reach: 5 minutes' lookback, 1 minute rates). Needs root (the
  * testbed the app is pointed at), like the integration tests.
@@ -253,6 +253,13 @@ public final class FleetBench {
                     }
                 }
             }
+            s.family("hostdeck_systemd_unit_failed");
+            for (int h = 0; h < hosts; h++) {
+                for (int u = 0; u < failedUnits[h]; u++) {
+                    s.range("hostdeck_systemd_unit_failed", labels(h) + ",name=\"" + unit(u) + "\",type=\"service\"", h,
+                            recentStart, endS, down[h] ? downFrom : endS, t -> 1);
+                }
+            }
             s.family("hostdeck_systemd_unit_failed_since_seconds");
             for (int h = 0; h < hosts; h++) {
                 for (int u = 0; u < failedUnits[h]; u++) {
@@ -263,24 +270,69 @@ public final class FleetBench {
             }
             s.family("container_cpu_usage_seconds_total");
             for (int h = 0; h < hosts; h++) {
+                Load load = new Load(h);
                 for (int c = 0; c < cgroups(h); c++) {
-                    double perSecond = rnd.nextDouble() < 0.1 ? rnd.nextDouble() * 2 : rnd.nextDouble() * 0.01;
-                    double base = rnd.nextDouble() * 1e5;
+                    double perSecond = load.cores[c];
+                    double base = load.base[c];
                     s.range("container_cpu_usage_seconds_total", cgroupLabels(h, c), h, recentStart, endS,
                             down[h] ? downFrom : endS, t -> base + perSecond * (t - recentStart));
                 }
             }
             s.family("container_memory_working_set_bytes");
             for (int h = 0; h < hosts; h++) {
+                Load load = new Load(h);
                 for (int c = 0; c < cgroups(h); c++) {
-                    long bytes = c == 0 ? 20L << 30 : (long) (Math.exp(rnd.nextDouble() * 8) * (1 << 20));
+                    long bytes = load.bytes[c];
                     s.range("container_memory_working_set_bytes", cgroupLabels(h, c), h, recentStart, endS,
                             down[h] ? downFrom : endS, t -> bytes);
+                }
+            }
+            // each Hostdeck's own top 20s, as /metrics exports them (hostdeck_top_*)
+            for (String top : List.of("hostdeck_top_cgroup_cpu_cores", "hostdeck_top_cgroup_memory_bytes",
+                    "hostdeck_top_container_cpu_cores", "hostdeck_top_container_memory_bytes")) {
+                s.family(top);
+                boolean containers = top.contains("container");
+                boolean cpu = top.endsWith("cores");
+                for (int h = 0; h < hosts; h++) {
+                    Load load = new Load(h);
+                    List<Integer> ranked = new ArrayList<>();
+                    for (int c = 1; c < cgroups(h); c++) {
+                        boolean container = cgroupLabels(h, c).contains("container_id");
+                        boolean slice = c < 5;
+                        if (containers ? container : !slice) {
+                            ranked.add(c);
+                        }
+                    }
+                    ranked.sort((a, b) -> Double.compare(cpu ? load.cores[b] : load.bytes[b], cpu ? load.cores[a] : load.bytes[a]));
+                    for (int c : ranked.subList(0, Math.min(20, ranked.size()))) {
+                        double v = cpu ? load.cores[c] : load.bytes[c];
+                        s.range(top, cgroupLabels(h, c), h, recentStart, endS, down[h] ? downFrom : endS, t -> v);
+                    }
                 }
             }
             w.write("# EOF\n");
         }
         return counts;
+    }
+
+    /** A host's cgroups' CPU (cores), counter base and working set, the same at every call. */
+    private static final class Load {
+        final double[] cores;
+        final double[] base;
+        final long[] bytes;
+
+        Load(int h) {
+            Random rnd = new Random(h);
+            int n = cgroups(h);
+            cores = new double[n];
+            base = new double[n];
+            bytes = new long[n];
+            for (int c = 0; c < n; c++) {
+                cores[c] = rnd.nextDouble() < 0.1 ? rnd.nextDouble() * 2 : rnd.nextDouble() * 0.01;
+                base[c] = rnd.nextDouble() * 1e5;
+                bytes[c] = c == 0 ? 20L << 30 : (long) (Math.exp(rnd.nextDouble() * 8) * (1 << 20));
+            }
+        }
     }
 
     private static int cgroups(int h) {

@@ -48,11 +48,14 @@ class FleetFilterTest {
 
     @Test
     void queriesRenderWithTheSelectorAndTheRateWindow() {
-        String q = FleetQueries.TOP_CGROUPS_CPU.render("job=\"hostdeck\"", ",name=~\"a.*\"", "", Duration.ofMinutes(1));
+        String q = FleetQueries.SCOPED_TOP_CGROUPS_CPU.render("job=\"hostdeck\"", ",name=~\"a.*\"", "", Duration.ofMinutes(1));
         assertThat(q).isEqualTo("topk(20, rate(container_cpu_usage_seconds_total{job=\"hostdeck\",id!~\"/|.*\\\\.slice\","
                 + "name=~\"a.*\"}[60s]))");
         assertThat(FleetQueries.ALL).extracting(FleetQueries.Query::id).doesNotHaveDuplicates();
-        assertThat(FleetQueries.SCOPED).extracting(FleetQueries.Query::id).doesNotContain("top_containers_cpu");
+        assertThat(FleetQueries.SCOPED).extracting(FleetQueries.Query::id).doesNotContain("top_containers_cpu")
+                .doesNotHaveDuplicates();
+        assertThat(FleetQueries.TOP_CGROUPS_CPU.render("job=\"hostdeck\"", "", "", Duration.ofMinutes(1)))
+                .isEqualTo("topk(20, hostdeck_top_cgroup_cpu_cores{job=\"hostdeck\"})");
     }
 
     @Test

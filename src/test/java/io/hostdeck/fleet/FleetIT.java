@@ -28,10 +28,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.hostdeck.HostdeckApplication;
+import io.hostdeck.support.Browser;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.support.WebSession;
 import io.hostdeck.testbed.Testbed;
@@ -43,7 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
  * its own on its own port, with its own metrics token), Debian's Prometheus scraping the three
  * every second; the third Hostdeck's /fleet lists them, shows a unit that fails on one within a
  * scrape interval plus 2 s through the page's live refresh, shows a host whose Hostdeck stopped as
- * down, and says so when Prometheus itself stops answering.
+ * down, and says so when Prometheus itself stops answering; in a browser, the page puts a new
+ * failed unit in place without a reload.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -245,6 +251,28 @@ class FleetIT {
 
     @Test
     @Order(4)
+    void inABrowserThePageRefreshesItselfWhenAUnitFails() {
+        String unit = "hd-fleet-browser.service";
+        try (Browser browser = new Browser(ports[2])) {
+            browser.logIn("admin", TestUsers.PASSWORD);
+            browser.open("/fleet");
+            browser.waitFor(By.cssSelector("#live-state[data-state='live']"));
+            browser.waitFor(By.id("fleet-hosts"));
+            // a mark on the window: gone if the page were loaded again instead of refreshed in place
+            browser.driver().executeScript("window.fleetMark = 'still here';");
+            testbeds.get(0).exec(T, "systemd-run", "--unit=" + unit, "/bin/false");
+            WebElement row = new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(
+                    ExpectedConditions.visibilityOfElementLocated(By.xpath("//table[@id='fleet-failed']//a[text()='" + unit + "']")));
+            assertThat(row.getAttribute("href")).isEqualTo("http://127.0.0.1:" + ports[0] + "/services/" + unit);
+            assertThat(browser.driver().executeScript("return window.fleetMark;")).isEqualTo("still here");
+            browser.screenshot(Path.of("target", "screenshots", "fleet.png"));
+        } finally {
+            testbeds.get(0).exec(T, "systemctl", "reset-failed", unit);
+        }
+    }
+
+    @Test
+    @Order(5)
     void aHostWhoseHostdeckStopsShowsAsDown() {
         apps.get(0).close();
         WebSession admin = logIn("admin");
@@ -258,7 +286,7 @@ class FleetIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aPrometheusThatDoesNotAnswerIsAMessageNeverAnEmptyFleet() throws Exception {
         prometheus.destroy();
         assertThat(prometheus.waitFor(10, TimeUnit.SECONDS)).isTrue();
