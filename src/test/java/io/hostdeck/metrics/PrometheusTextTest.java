@@ -102,7 +102,7 @@ class PrometheusTextTest {
                 .contains("hostdeck_systemd_unit_failed{name=\"a\\\"b.service\",type=\"service\"} 1\n")
                 .contains("hostdeck_systemd_unit_failed_since_seconds{name=\"a\\\"b.service\",type=\"service\"} 1.7000000005E9\n");
         String noSystemd = PrometheusText.renderHost(new PrometheusText.HostFacts("h", "", "dev", "none", null, null, null,
-                null, null, Map.of()));
+                null, null, List.of(), Map.of()));
         assertThat(noSystemd).contains("systemd_version=\"\"} 1\n").doesNotContain("hostdeck_systemd_system_state{")
                 .doesNotContain("machine_cpu_cores ").doesNotContain("node_memory_MemTotal_bytes ")
                 .doesNotContain("hostdeck_systemd_unit_failed{");
