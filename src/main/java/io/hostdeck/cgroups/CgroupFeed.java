@@ -152,6 +152,12 @@ class CgroupFeed {
             return PREFIX + CgroupPaths.require("path", argument);
         }
 
+        /** A cgroup of one of the grant's units: the unit that owns it, not its last path part. */
+        @Override
+        public void authorize(org.springframework.security.core.Authentication grant, String argument) {
+            io.hostdeck.security.UnitAccess.requireCgroup(grant, CgroupPaths.require("path", argument));
+        }
+
         @Override
         public Object snapshot(String key) {
             return feed.snapshot(key.substring(PREFIX.length()));

@@ -34,15 +34,19 @@ public final class CgroupPaths {
         return p;
     }
 
-    /** The unit that owns a cgroup, if its last part is one systemd names (foo.service, bar.scope...). */
+    /**
+     * The unit whose own cgroup this is (system.slice/nginx.service), or null: a sub-cgroup inside a
+     * unit's (system.slice/db.service/app-evil.service, which a delegated unit may create) is not a
+     * unit of that name, whatever it is called; it belongs to db.service
+     * ({@link io.hostdeck.security.UnitAccess#ownerOf}, which decides every scope check).
+     */
     public static String unit(String path) {
-        String last = path.substring(path.lastIndexOf('/') + 1);
-        for (String type : new String[] {".service", ".scope", ".slice", ".socket", ".mount", ".swap"}) {
-            if (last.endsWith(type) && last.length() > type.length()) {
-                return last;
-            }
+        String owner = io.hostdeck.security.UnitAccess.ownerOf(path);
+        if (owner == null) {
+            return null;
         }
-        return null;
+        java.util.List<String> parts = java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toList();
+        return parts.indexOf(owner) == parts.size() - 1 ? owner : null;
     }
 
     private static String shown(String s) {

@@ -97,6 +97,7 @@ class CgroupsController {
     /** Raw limits for a cgroup no unit owns (ADMIN); the path comes in the form, checked like any. */
     @PostMapping("/limits")
     String limits(@RequestParam Map<String, String> form, RedirectAttributes redirect) {
+        Scope.current().requireAll("raw cgroup limits"); // who may, before what
         String p = CgroupPaths.require("path", form.get("path"));
         actions.setLimits(p, RawLimits.parse(form));
         redirect.addFlashAttribute("flash", Flash.ok("Wrote the limits of " + p + "."));
@@ -127,6 +128,7 @@ class CgroupsController {
 
     /** A scoped grant sees only the cgroups of its own units. */
     static void requireInScope(String path) {
-        Scope.current().requireCgroup(path, CgroupPaths.unit(path));
+        io.hostdeck.security.UnitAccess.requireCgroup(
+                org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication(), path);
     }
 }

@@ -62,6 +62,7 @@ class ContainersController {
     /** Launches it; a bad field sends the form back with a 400 that names it, and nothing starts. */
     @PostMapping("/containers/launch")
     ModelAndView launch(@RequestParam MultiValueMap<String, String> form, RedirectAttributes redirect) {
+        Scope.current().requireAll("a sandbox"); // who may, before what: a limited grant learns nothing from its fields
         Map<String, String> values = new LinkedHashMap<>();
         form.forEach((k, v) -> values.put(k, String.join(",", v)));
         try {

@@ -14,7 +14,13 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import io.hostdeck.error.InvalidInputException;
-import io.hostdeck.security.Scope;
+import io.hostdeck.security.Grants;
+import io.hostdeck.error.ConflictException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.springframework.security.core.Authentication;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -26,34 +32,73 @@ import tools.jackson.databind.json.JsonMapper;
  * read gets an {@code error} that says why, and the connection stays open.
  */
 @Component
-class LiveHandler extends TextWebSocketHandler {
+class LiveHandler extends TextWebSocketHandler implements org.springframework.beans.factory.DisposableBean {
 
     static final int MAX_MESSAGE_CHARS = 4096;
+    /** At most this many streams one page follows at once. */
+    static final int MAX_SUBSCRIPTIONS = 64;
+    /** How often every open socket's grant is checked again, also when its page sends nothing. */
+    static final long SWEEP_SECONDS = 5;
 
     private final JsonMapper json;
     private final LiveHub hub;
     private final Map<String, LiveTopic> topics;
+    private final Grants grants;
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "live-grant-sweep");
+        t.setDaemon(true);
+        return t;
+    });
 
-    LiveHandler(JsonMapper json, LiveHub hub, List<LiveTopic> topics) {
+    /** An open socket: its grant as last checked, and what it follows (key to topic and argument). */
+    private static final class Live {
+        final WebSocketSession session;
+        volatile Authentication grant;
+        final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+        Live(WebSocketSession session, Authentication grant) {
+            this.session = session;
+            this.grant = grant;
+        }
+    }
+
+    private record Subscription(LiveTopic topic, String argument) {
+    }
+
+    LiveHandler(JsonMapper json, LiveHub hub, List<LiveTopic> topics, Grants grants) {
         this.json = json;
         this.hub = hub;
+        this.grants = grants;
         this.topics = topics.stream().collect(Collectors.toUnmodifiableMap(LiveTopic::name, Function.identity()));
+        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void destroy() {
+        sweeper.shutdownNow();
     }
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
-        hub.opened(session);
         Principal user = session.getPrincipal();
+        live.put(session.getId(), new Live(session, user instanceof Authentication a ? a : null));
+        hub.opened(session);
         hub.send(session, new Hello(user == null ? "" : user.getName()));
     }
 
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        live.remove(session.getId());
         hub.closed(session);
     }
 
     @Override
     protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+        Live l = live.get(session.getId());
+        if (l == null || !recheck(l)) {
+            return;
+        }
         String text = message.getPayload();
         if (text.length() > MAX_MESSAGE_CHARS) {
             error(session, "message too long: " + text.length() + " characters, at most " + MAX_MESSAGE_CHARS);
@@ -69,13 +114,14 @@ class LiveHandler extends TextWebSocketHandler {
         String type = node.path("type").asString("");
         switch (type) {
             case "ping" -> hub.send(session, new Pong());
-            case "subscribe" -> subscribe(session, node.path("topic").asString(""), node.path("arg").asString(""));
+            case "subscribe" -> subscribe(l, node.path("topic").asString(""), node.path("arg").asString(""));
             case "" -> error(session, "message has no \"type\"");
             default -> error(session, "unknown message type \"" + abbreviate(type) + "\"");
         }
     }
 
-    private void subscribe(WebSocketSession session, String topicName, String arg) {
+    private void subscribe(Live l, String topicName, String arg) {
+        WebSocketSession session = l.session;
         LiveTopic topic = topics.get(topicName);
         if (topic == null) {
             error(session, "unknown topic \"" + abbreviate(topicName) + "\"; topics: " + topics.keySet().stream().sorted().toList());
@@ -83,7 +129,19 @@ class LiveHandler extends TextWebSocketHandler {
         }
         try {
             String key = topic.key(arg);
-            checkScope(session, topicName, arg);
+            topic.authorize(l.grant, arg);
+            if (!l.subscriptions.containsKey(key)) {
+                if (l.subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+                    throw new ConflictException("this page already follows " + MAX_SUBSCRIPTIONS + " streams, the most one"
+                            + " page may: reload it");
+                }
+                int perUser = topic.maxPerUser();
+                if (perUser < Integer.MAX_VALUE && followedBy(l.grant, topic, key) >= perUser) {
+                    throw new ConflictException("you already follow " + perUser + " different " + topicName
+                            + " views, the most one user may: close some pages");
+                }
+            }
+            l.subscriptions.put(key, new Subscription(topic, arg));
             topic.join(key, arg, first -> hub.subscribe(session, key, first));
         } catch (InvalidInputException | io.hostdeck.error.RefusedException e) {
             error(session, topicName + " " + e.getMessage());
@@ -92,28 +150,69 @@ class LiveHandler extends TextWebSocketHandler {
         }
     }
 
-    @Override
-    public void handleTransportError(WebSocketSession session, Throwable exception) throws IOException {
-        hub.closed(session);
-        session.close(CloseStatus.SERVER_ERROR);
+    /** The distinct streams of {@code topic} that this user's open pages follow, other than {@code key}. */
+    private int followedBy(Authentication user, LiveTopic topic, String key) {
+        String name = user == null ? "" : user.getName();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Live other : live.values()) {
+            if (other.grant != null && other.grant.getName().equals(name)) {
+                other.subscriptions.forEach((k, sub) -> {
+                    if (sub.topic() == topic && !k.equals(key)) {
+                        keys.add(k);
+                    }
+                });
+            }
+        }
+        return keys.size();
     }
 
     /**
-     * A grant limited to some units follows only them: a unit of its own, or such a unit's cgroup;
-     * the lists of everything are for grants over every unit.
+     * The socket's grant as it is now: a user with none any more is disconnected; a changed grant
+     * keeps only the subscriptions it still allows. False when the socket was closed.
      */
-    private static void checkScope(WebSocketSession session, String topic, String arg) {
-        Scope scope = session.getPrincipal() instanceof Authentication a ? Scope.of(a) : Scope.of(null);
-        if (scope.all()) {
-            return;
+    private boolean recheck(Live l) {
+        Authentication before = l.grant;
+        Optional<Authentication> now = before == null ? Optional.empty() : grants.refresh(before);
+        if (now.isEmpty()) {
+            live.remove(l.session.getId());
+            hub.closed(l.session);
+            try {
+                l.session.close(CloseStatus.POLICY_VIOLATION.withReason("your grant here was revoked"));
+            } catch (IOException | RuntimeException e) {
+                // closing a socket that is already going: nothing more to do
+            }
+            return false;
         }
-        switch (topic) {
-            case "unit" -> scope.require(arg);
-            case "cgroup" -> scope.requireCgroup(arg, io.hostdeck.cgroups.CgroupPaths.unit(arg));
-            // its ticks carry no rows: each page then asks for its tables over HTTP, through its grant
-            case "fleet" -> { }
-            default -> scope.requireAll("following " + topic);
+        if (now.get() != before) {
+            l.grant = now.get();
+            l.subscriptions.forEach((key, sub) -> {
+                try {
+                    sub.topic().authorize(l.grant, sub.argument());
+                } catch (RuntimeException e) {
+                    l.subscriptions.remove(key);
+                    hub.unsubscribe(l.session, key);
+                    error(l.session, sub.topic().name() + " no longer followed: " + e.getMessage());
+                }
+            });
         }
+        return true;
+    }
+
+    private void sweep() {
+        for (Live l : live.values()) {
+            try {
+                recheck(l);
+            } catch (RuntimeException e) {
+                // one socket's trouble must not stop the others' checks
+            }
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession session, Throwable exception) throws IOException {
+        live.remove(session.getId());
+        hub.closed(session);
+        session.close(CloseStatus.SERVER_ERROR);
     }
 
     private void error(WebSocketSession session, String message) {

@@ -112,6 +112,14 @@ public class LiveHub implements DisposableBean {
         out.offer(new TextMessage(json.writeValueAsString(snapshot)));
     }
 
+    /** Stops sending {@code key}'s messages to the session (its grant no longer covers them). */
+    void unsubscribe(WebSocketSession session, String key) {
+        Set<String> ids = subscribers.get(key);
+        if (ids != null) {
+            ids.remove(session.getId());
+        }
+    }
+
     void send(WebSocketSession session, Object message) {
         Outbox out = sessions.get(session.getId());
         if (out != null) {

@@ -13,6 +13,21 @@ public interface LiveTopic {
     /** The topic's name in subscribe messages, e.g. {@code units}. */
     String name();
 
+    /**
+     * Refuses ({@link io.hostdeck.error.RefusedException}) a subscription that {@code grant} may not
+     * follow. By default a topic is for grants over every unit; a topic about one unit, cgroup or
+     * log view overrides this with its feature's rule, next to the feature that owns it. Called at
+     * every subscription and again whenever the subscriber's grant changes.
+     */
+    default void authorize(org.springframework.security.core.Authentication grant, String argument) {
+        io.hostdeck.security.Scope.of(grant).requireAll("following " + name());
+    }
+
+    /** At most this many different streams of this topic one user follows at once (over all their pages). */
+    default int maxPerUser() {
+        return Integer.MAX_VALUE;
+    }
+
     /** The stream key for a subscription with this argument; throws InvalidInputException for a bad one. */
     String key(String argument);
 

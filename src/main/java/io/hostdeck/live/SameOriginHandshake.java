@@ -27,7 +27,13 @@ class SameOriginHandshake implements HandshakeInterceptor {
     public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
             WebSocketHandler wsHandler, Map<String, Object> attributes) {
         String origin = request.getHeaders().getFirst(HttpHeaders.ORIGIN);
-        if (origin == null || request.getPrincipal() == null || !WebUtils.isSameOrigin(request)) {
+        boolean same;
+        try {
+            same = origin != null && WebUtils.isSameOrigin(request);
+        } catch (RuntimeException e) { // an Origin that is no URL at all: as foreign as any other
+            same = false;
+        }
+        if (!same || request.getPrincipal() == null) {
             log.warn("refused WebSocket handshake from {} with Origin {}", request.getRemoteAddress(), origin);
             response.setStatusCode(HttpStatus.FORBIDDEN);
             return false;

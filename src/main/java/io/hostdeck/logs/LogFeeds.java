@@ -64,7 +64,8 @@ class LogFeeds implements DisposableBean {
         while (true) {
             // each feed is a journalctl process: a page cannot start them without bound
             if (!feeds.containsKey(key) && feeds.size() >= MAX_FEEDS) {
-                throw new ConflictException("already following " + MAX_FEEDS + " different log views; close some pages");
+                throw new ConflictException("Hostdeck already follows " + MAX_FEEDS + " different log views for all its users,"
+                        + " the most it runs at once (" + LogsTopic.MAX_PER_USER + " a user): close some pages");
             }
             Feed feed = feeds.computeIfAbsent(key, k -> new Feed(k, filter));
             synchronized (feed) {

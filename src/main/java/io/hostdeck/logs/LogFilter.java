@@ -46,30 +46,51 @@ record LogFilter(List<String> units, String priority, String since, String until
      * match each count, and one value may list several units or identifiers separated by spaces or
      * commas). Blank values count as absent.
      */
+    /** The journal fields that name a unit: a match on one of them must name a unit of a limited grant. */
+    static final java.util.Set<String> UNIT_FIELDS = java.util.Set.of("_SYSTEMD_UNIT", "UNIT", "USER_UNIT",
+            "_SYSTEMD_USER_UNIT", "OBJECT_SYSTEMD_UNIT", "OBJECT_SYSTEMD_USER_UNIT", "COREDUMP_UNIT", "COREDUMP_USER_UNIT",
+            "_SYSTEMD_SLICE", "_SYSTEMD_USER_SLICE");
+
     /**
      * This view limited to a scoped grant's units: no unit filter becomes the grant's patterns; a
-     * unit named must be one of its units, a unit glob one of its patterns.
+     * unit named must resolve to one of its units (an alias counts as the unit it names), a unit
+     * glob must be one of its patterns, and a match on a field that names a unit ({@link #UNIT_FIELDS})
+     * must name one of its units; a cgroup match must be one of its units' cgroups.
      *
      * @throws io.hostdeck.error.RefusedException for a unit outside the grant
      */
-    LogFilter scopedTo(io.hostdeck.security.Scope scope) {
+    LogFilter scopedTo(org.springframework.security.core.Authentication auth, io.hostdeck.security.UnitAccess access) {
+        io.hostdeck.security.Scope scope = io.hostdeck.security.Scope.of(auth);
         if (scope.all()) {
             return this;
+        }
+        for (String m : matches) {
+            int eq = m.indexOf('=');
+            String field = m.substring(0, eq);
+            String value = m.substring(eq + 1);
+            if (UNIT_FIELDS.contains(field)) {
+                if (value.isEmpty() || !UNIT.matcher(value).matches()) {
+                    throw new io.hostdeck.error.RefusedException(field + "=" + value + " names no unit of your grant, which"
+                            + " is limited to " + String.join(", ", scope.patterns()));
+                }
+                access.read(auth, value);
+            } else if (field.equals("_SYSTEMD_CGROUP")) {
+                io.hostdeck.security.UnitAccess.requireCgroup(auth, value.isEmpty() ? "/" : value);
+            }
         }
         if (units.isEmpty()) {
             return new LogFilter(scope.patterns(), priority, since, until, boot, grep, identifiers, matches);
         }
+        List<String> resolved = new ArrayList<>();
         for (String u : units) {
             boolean glob = u.indexOf('*') >= 0 || u.indexOf('?') >= 0 || u.indexOf('[') >= 0;
             if (glob && !scope.patterns().contains(u)) {
                 throw new io.hostdeck.error.RefusedException("the unit pattern " + u + " reaches beyond your grant, which"
                         + " is limited to " + String.join(", ", scope.patterns()));
             }
-            if (!glob) {
-                scope.require(u);
-            }
+            resolved.add(glob ? u : access.read(auth, u));
         }
-        return this;
+        return new LogFilter(resolved, priority, since, until, boot, grep, identifiers, matches);
     }
 
     static LogFilter parse(Map<String, List<String>> params, ZoneId zone, Instant now) {
@@ -134,6 +155,10 @@ record LogFilter(List<String> units, String priority, String since, String until
         String grep = one(params, "grep");
         if (grep != null && (grep.length() > MAX_GREP || grep.indexOf('\0') >= 0)) {
             throw new InvalidInputException("grep", "a pattern of at most " + MAX_GREP + " characters, no NUL");
+        }
+        String costly = grep == null ? null : GrepCost.problem(grep);
+        if (costly != null) {
+            throw new InvalidInputException("grep", costly + ": write it without (a plain word, or .* between words)");
         }
         return new LogFilter(units, priority, since, until, boot, grep, identifiers, matches);
     }

@@ -31,8 +31,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class LogsApi {
 
     private final LogReader reader;
+    private final io.hostdeck.security.UnitAccess access;
 
-    LogsApi(LogReader reader) {
+    private final LogQuota quota;
+
+    LogsApi(LogReader reader, io.hostdeck.security.UnitAccess access, LogQuota quota) {
+        this.quota = quota;
+        this.access = access;
         this.reader = reader;
     }
 
@@ -56,11 +61,14 @@ class LogsApi {
     Page page(@Parameter(description = "unit, priority, since, until, boot, grep, identifier, match (FIELD=value), "
             + "and one of before, after, at") @RequestParam MultiValueMap<String, String> params) {
         LogsController.known(params, Set.of());
-        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(Scope.current());
+        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication(), access);
         String before = LogFilter.cursor(params, "before");
         String after = LogFilter.cursor(params, "after");
         String at = LogFilter.cursor(params, "at");
-        LogPage page = reader.page(filter, before, after, at);
+        LogPage page;
+        try (var slot = quota.forPage(filter, LogsController.user())) {
+            page = reader.page(filter, before, after, at);
+        }
         return new Page(filter.queryString(), page.rows().stream().map(Entry::of).toList(), page.older(), page.newer());
     }
 

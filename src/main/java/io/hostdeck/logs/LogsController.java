@@ -20,7 +20,10 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.host.journal.Journal;
+import io.hostdeck.host.procfs.OwnConnections;
 import io.hostdeck.security.Scope;
+import io.hostdeck.security.UnitAccess;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The journal view: {@code /logs} with every filter and the paging cursor in the query string, a
@@ -37,8 +40,12 @@ class LogsController {
 
     private final LogReader reader;
     private final Journal journal;
+    private final UnitAccess access;
+    private final LogQuota quota;
 
-    LogsController(LogReader reader, Journal journal) {
+    LogsController(LogReader reader, Journal journal, UnitAccess access, LogQuota quota) {
+        this.quota = quota;
+        this.access = access;
         this.reader = reader;
         this.journal = journal;
     }
@@ -46,11 +53,14 @@ class LogsController {
     @GetMapping("/logs")
     String logs(@RequestParam MultiValueMap<String, String> params, Model model) {
         known(params, Set.of());
-        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(Scope.current());
+        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(SecurityContextHolder.getContext().getAuthentication(), access);
         String before = LogFilter.cursor(params, "before");
         String after = LogFilter.cursor(params, "after");
         String at = LogFilter.cursor(params, "at");
-        LogPage page = reader.page(filter, before, after, at);
+        LogPage page;
+        try (var slot = quota.forPage(filter, user())) {
+            page = reader.page(filter, before, after, at);
+        }
         String q = filter.queryString();
         String base = "/logs?" + (q.isEmpty() ? "" : q + "&");
         model.addAttribute("filter", filter);
@@ -79,16 +89,24 @@ class LogsController {
         return "logs/entries :: fields";
     }
 
-    /** An entry opened by its cursor must be one of a scoped grant's units. */
+    /**
+     * An entry opened by its cursor must be one of a scoped grant's units, as journalctl -u would
+     * count it: logged by the unit, or about it by systemd (PID 1) or by root, or its core dump.
+     */
     static void requireEntryInScope(LogRow row) {
         Scope scope = Scope.current();
-        if (!scope.all()) {
-            String unit = row.fields().stream().filter(f -> f.name().equals("_SYSTEMD_UNIT") || f.name().equals("UNIT"))
-                    .map(LogRow.FieldRow::value).findFirst().orElse("");
-            if (unit.isEmpty()) {
-                scope.requireAll("an entry of no unit");
-            }
-            scope.require(unit);
+        if (scope.all()) {
+            return;
+        }
+        Map<String, String> f = new java.util.HashMap<>();
+        row.fields().forEach(field -> f.putIfAbsent(field.name(), field.value()));
+        boolean ours = scope.allows(f.getOrDefault("_SYSTEMD_UNIT", ""))
+                || ("1".equals(f.get("_PID")) && scope.allows(f.getOrDefault("UNIT", "")))
+                || ("0".equals(f.get("_UID")) && scope.allows(f.getOrDefault("OBJECT_SYSTEMD_UNIT", "")))
+                || (f.containsKey("COREDUMP_UNIT") && scope.allows(f.get("COREDUMP_UNIT")));
+        if (!ours) {
+            throw new io.hostdeck.error.RefusedException("this entry is of no unit of your grant, which is limited to "
+                    + String.join(", ", scope.patterns()));
         }
     }
 
@@ -97,7 +115,7 @@ class LogsController {
     String unitLogs(@PathVariable String unit, @RequestParam MultiValueMap<String, String> params) {
         known(params, Set.of());
         LogFilter.parse(Map.of("unit", List.of(unit)), reader.zone(), Instant.now()); // checks the name
-        Scope.current().require(unit);
+        unit = access.read(unit);
         StringBuilder target = new StringBuilder("/logs?unit=").append(LogFilter.enc(unit));
         params.forEach((name, values) -> values.forEach(v -> target.append('&').append(LogFilter.enc(name))
                 .append('=').append(LogFilter.enc(v))));
@@ -106,9 +124,10 @@ class LogsController {
 
     /** The view's entries, oldest first, as text or JSON lines, streamed and bounded. */
     @GetMapping("/logs/download")
-    ResponseEntity<StreamingResponseBody> download(@RequestParam MultiValueMap<String, String> params) {
+    ResponseEntity<StreamingResponseBody> download(@RequestParam MultiValueMap<String, String> params,
+            jakarta.servlet.http.HttpServletRequest request) {
         known(params, Set.of("format"));
-        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(Scope.current());
+        LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(SecurityContextHolder.getContext().getAuthentication(), access);
         String format = params.getFirst("format") == null ? "text" : params.getFirst("format");
         Journal.Format f = switch (format) {
             case "text" -> Journal.Format.TEXT;
@@ -116,20 +135,38 @@ class LogsController {
             default -> throw new InvalidInputException("format", "'" + format + "' is not text or json");
         };
         var query = reader.query(filter);
-        journal.newest(query, 1); // journalctl's verdict on the filters (a bad pattern, an unknown boot) before streaming
-        StreamingResponseBody body = out -> {
-            boolean cut = journal.export(query, f, DOWNLOAD_LINES, DOWNLOAD_BYTES, out);
-            if (cut && f == Journal.Format.TEXT) {
-                out.write(("-- cut here: at most " + DOWNLOAD_LINES + " lines or " + (DOWNLOAD_BYTES >> 20)
-                        + " MiB; narrow the filters (since, until) for the rest --\n").getBytes(StandardCharsets.UTF_8));
-            }
-        };
+        // the slot is held until the last byte is out (or the client has gone)
+        LogQuota.Permit slot = quota.acquire(LogQuota.Kind.DOWNLOAD, user());
+        int local = request.getLocalPort();
+        int remote = request.getRemotePort();
+        StreamingResponseBody body;
+        try {
+            journal.newest(query, 1); // journalctl's verdict on the filters (a bad pattern, an unknown boot) before streaming
+            body = out -> {
+                try (slot) {
+                    boolean cut = journal.export(query, f, DOWNLOAD_LINES, DOWNLOAD_BYTES, out,
+                            () -> OwnConnections.established(local, remote));
+                    if (cut && f == Journal.Format.TEXT) {
+                        out.write(("-- cut here: at most " + DOWNLOAD_LINES + " lines or " + (DOWNLOAD_BYTES >> 20)
+                                + " MiB; narrow the filters (since, until) for the rest --\n").getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            };
+        } catch (RuntimeException e) {
+            slot.close();
+            throw e;
+        }
         String name = "journal." + (f == Journal.Format.JSON ? "json" : "txt");
         return ResponseEntity.ok()
                 .contentType(f == Journal.Format.JSON ? MediaType.parseMediaType("application/x-ndjson")
                         : new MediaType("text", "plain", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
                 .body(body);
+    }
+
+    static String user() {
+        var auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth == null ? "" : auth.getName();
     }
 
     /** A parameter this view does not know is refused: a misspelt filter would otherwise show everything. */

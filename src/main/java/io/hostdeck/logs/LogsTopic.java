@@ -20,18 +20,49 @@ import io.hostdeck.live.LiveTopic;
 class LogsTopic implements LiveTopic {
 
     static final String PREFIX = "logs:";
+    static final int MAX_PER_USER = 8;
 
     private final LogFeeds feeds;
     private final LogReader reader;
+    private final io.hostdeck.security.UnitAccess access;
 
-    LogsTopic(LogFeeds feeds, LogReader reader) {
+    LogsTopic(LogFeeds feeds, LogReader reader, io.hostdeck.security.UnitAccess access) {
         this.feeds = feeds;
         this.reader = reader;
+        this.access = access;
+    }
+
+    /**
+     * A limited grant follows a view only of its own units, named in the view (the key is the view's
+     * filters as given, so the view a page follows is the one the grant was checked on).
+     */
+    @Override
+    public void authorize(org.springframework.security.core.Authentication grant, String argument) {
+        io.hostdeck.security.Scope scope = io.hostdeck.security.Scope.of(grant);
+        if (scope.all()) {
+            return;
+        }
+        LogFilter filter = filter(LogFilter.params(argument));
+        if (filter.units().isEmpty()) {
+            throw new io.hostdeck.error.RefusedException("following every unit's log is for grants over every unit;"
+                    + " yours is limited to " + String.join(", ", scope.patterns()) + ": name your units");
+        }
+        LogFilter scoped = filter.scopedTo(grant, access);
+        if (!scoped.units().equals(filter.units())) {
+            throw new io.hostdeck.error.RefusedException("name your units as systemd does, not by another name: "
+                    + String.join(", ", scoped.units()));
+        }
     }
 
     @Override
     public String name() {
         return "logs";
+    }
+
+    /** Each view followed is a journalctl process: one user may hold this many of {@link LogFeeds#MAX_FEEDS}. */
+    @Override
+    public int maxPerUser() {
+        return MAX_PER_USER;
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.hostdeck.cgroups.CgroupSampler;
+import io.hostdeck.host.HostName;
 import io.hostdeck.host.Reading;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.procfs.ProcFs;
@@ -27,7 +28,6 @@ import io.hostdeck.host.systemd.ManagerInfo;
 import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitSummary;
 import io.hostdeck.metrics.PrometheusText.HostFacts;
-import io.hostdeck.system.HostOverviewService;
 
 /**
  * {@code /metrics} for Prometheus, with a bearer token ({@code hostdeck.metrics.token}): without
@@ -44,7 +44,7 @@ class MetricsController {
 
     private final CgroupSampler sampler;
     private final Systemd systemd;
-    private final HostOverviewService overview;
+    private final HostName hostName;
     private final ProcFs procFs;
     private final CgroupFs cgroupFs;
     private final byte[] token;
@@ -53,12 +53,12 @@ class MetricsController {
     private volatile String hostname;
     private volatile long hostnameRead;
 
-    MetricsController(CgroupSampler sampler, Systemd systemd, HostOverviewService overview, ProcFs procFs,
+    MetricsController(CgroupSampler sampler, Systemd systemd, HostName hostName, ProcFs procFs,
             CgroupFs cgroupFs, @Value("${hostdeck.metrics.token:}") String token,
             @Value("${hostdeck.external-url:}") String externalUrl, ObjectProvider<BuildProperties> build) {
         this.sampler = sampler;
         this.systemd = systemd;
-        this.overview = overview;
+        this.hostName = hostName;
         this.procFs = procFs;
         this.cgroupFs = cgroupFs;
         this.token = token.getBytes(StandardCharsets.UTF_8);
@@ -119,7 +119,7 @@ class MetricsController {
     private String hostname() {
         long now = System.nanoTime();
         if (hostname == null || now - hostnameRead > HOSTNAME_TTL.toNanos()) {
-            Reading<String> read = Reading.of(overview::hostname);
+            Reading<String> read = Reading.of(hostName::get);
             hostname = read.ok() ? read.value() : "";
             hostnameRead = now;
         }

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -29,7 +28,6 @@ import io.hostdeck.audit.AuditLog;
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.error.NotFoundException;
 import io.hostdeck.error.RefusedException;
-import io.hostdeck.host.accounts.PamAccounts;
 
 /**
  * Personal API tokens: made and revoked by their owner on the tokens page (admins also revoke
@@ -49,21 +47,16 @@ public class ApiTokens {
 
     private final TokenStore store;
     private final FileUserDetailsService users;
-    private final PamAccounts pam;
-    private final GroupRoles groups;
     private final AuditLog audit;
-    private final boolean pamEnabled;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+    private final Grants grants;
 
-    ApiTokens(TokenStore store, FileUserDetailsService users, PamAccounts pam, GroupRoles groups, AuditLog audit,
-            @Value("${hostdeck.pam.enabled:true}") boolean pamEnabled) {
+    ApiTokens(TokenStore store, FileUserDetailsService users, AuditLog audit, Grants grants) {
+        this.grants = grants;
         this.store = store;
         this.users = users;
-        this.pam = pam;
-        this.groups = groups;
         this.audit = audit;
-        this.pamEnabled = pamEnabled;
     }
 
     /** A token just made: the only time its secret is known. */
@@ -215,19 +208,7 @@ public class ApiTokens {
 
     /** The owner's grant now, from where it came when the token was made. */
     private Optional<GroupRoles.Grant> currentGrant(ApiToken t) {
-        if ("file".equals(t.source())) {
-            try {
-                var u = users.loadUserByUsername(t.owner());
-                List<String> names = u.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList();
-                return Role.highest(names).map(r -> new GroupRoles.Grant(r, Scope.of(u.getAuthorities()).patterns()));
-            } catch (UsernameNotFoundException e) {
-                return Optional.empty();
-            }
-        }
-        if (!pamEnabled) {
-            return Optional.empty();
-        }
-        return pam.lookup(t.owner()).flatMap(a -> groups.grantOf(a.groups()));
+        return grants.current(t.owner(), !"file".equals(t.source()));
     }
 
     private String sourceOf(String owner) {

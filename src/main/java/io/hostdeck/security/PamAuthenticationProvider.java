@@ -46,10 +46,7 @@ class PamAuthenticationProvider implements AuthenticationProvider {
         GroupRoles.Grant grant = roles.grantOf(account.groups()).orElseThrow(() -> new DisabledException("Your account "
                 + account.name() + " is in none of the groups that give a role here (" + String.join(", ", roles.groups())
                 + "): ask an administrator to add it to one."));
-        List<SimpleGrantedAuthority> authorities = new java.util.ArrayList<>();
-        authorities.add(new SimpleGrantedAuthority("ROLE_" + grant.role().name()));
-        grant.scope().forEach(p -> authorities.add(new SimpleGrantedAuthority(Scope.AUTHORITY_PREFIX + p)));
-        User principal = new User(account.name(), "", authorities);
+        User principal = new User(account.name(), "", Grants.authorities(grant, true));
         UsernamePasswordAuthenticationToken done = UsernamePasswordAuthenticationToken.authenticated(principal, null,
                 principal.getAuthorities());
         done.setDetails(request.getDetails());

@@ -47,9 +47,11 @@ class SecurityConfig {
             + "form-action 'self'; frame-ancestors 'none'";
 
     @Bean
-    SecurityFilterChain web(HttpSecurity http, AuthenticationManager logins, SessionRegistry sessions, AuditLog audit)
-            throws Exception {
+    SecurityFilterChain web(HttpSecurity http, AuthenticationManager logins, SessionRegistry sessions, AuditLog audit,
+            GrantRecheck recheck) throws Exception {
         http.authenticationManager(logins)
+            // the session's grant as it is now, before any rule decides on it
+            .addFilterBefore(recheck, org.springframework.security.web.access.intercept.AuthorizationFilter.class)
             // a new session id at login (no fixation), and every session known, so an admin can end it
             .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId())
                 .maximumSessions(-1).sessionRegistry(sessions).expiredUrl("/login?ended"))
@@ -164,6 +166,19 @@ class SecurityConfig {
             response.getWriter().write("Refused: " + e.getMessage()
                     + ". Hostdeck takes no encoded slashes, \"..\", semicolons or control characters in a URL.\n");
         };
+    }
+
+    @Bean
+    GrantRecheck grantRecheck(Grants grants, AuditLog audit, SessionRegistry sessions) {
+        return new GrantRecheck(grants, audit, sessions);
+    }
+
+    /** Only in the security chain, after the session's login is known: not a servlet filter of its own. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<GrantRecheck> grantRecheckOnlyInTheChain(GrantRecheck f) {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(f);
+        registration.setEnabled(false);
+        return registration;
     }
 
     @Bean

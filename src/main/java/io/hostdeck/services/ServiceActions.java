@@ -17,6 +17,7 @@ import io.hostdeck.host.systemd.UnitFileChange;
 import io.hostdeck.host.systemd.UnitSetting;
 import io.hostdeck.host.unitfiles.UnitFileStore;
 import io.hostdeck.security.Scope;
+import io.hostdeck.security.UnitAccess;
 import io.hostdeck.services.unitfile.ServiceSpec;
 import io.hostdeck.services.unitfile.UnitFileText;
 import io.hostdeck.services.unitfile.UnitName;
@@ -37,54 +38,59 @@ public class ServiceActions {
     private final UnitFileStore unitFiles;
     private final AuditLog audit;
     private final CgroupReader cgroups;
+    private final UnitAccess access;
 
-    ServiceActions(Systemd systemd, UnitFileStore unitFiles, AuditLog audit, CgroupReader cgroups) {
+    ServiceActions(Systemd systemd, UnitFileStore unitFiles, AuditLog audit, CgroupReader cgroups, UnitAccess access) {
+        this.access = access;
         this.systemd = systemd;
         this.unitFiles = unitFiles;
         this.audit = audit;
         this.cgroups = cgroups;
     }
 
+    /** A job: start, stop, restart, reload, try-restart; {@code confirm} is the host's name typed for a power action. */
     @PreAuthorize("hasRole('OPERATOR')")
-    public JobOutcome run(UnitAction action, String unit) {
-        Scope.current().require(unit);
-        return audited(action.label(), unit, Map.of(), () -> systemd.run(action, unit), JobOutcome::result);
+    public JobOutcome run(UnitAction action, String unit, String confirm) {
+        UnitAccess.Target t = access.operate(action.label(), unit, confirm);
+        return audited(action.label(), t.id(), t.auditArgs(Map.of()), () -> systemd.run(action, t.id()), JobOutcome::result);
     }
 
     @PreAuthorize("hasRole('OPERATOR')")
-    public void kill(String unit, String signalName) {
-        Scope.current().require(unit);
+    public UnitAccess.Target kill(String unit, String signalName, String confirm) {
         Integer signal = SIGNALS.get(signalName);
         if (signal == null) {
             throw new io.hostdeck.error.InvalidInputException("signal", "'" + signalName + "' is not one of " + SIGNALS.keySet());
         }
-        audited("kill", unit, Map.of("signal", signalName), () -> {
-            systemd.kill(unit, "all", signal);
+        UnitAccess.Target t = access.operate("kill", unit, confirm);
+        audited("kill", t.id(), t.auditArgs(Map.of("signal", signalName)), () -> {
+            systemd.kill(t.id(), "all", signal);
             return "sent";
         }, r -> r);
+        return t;
     }
 
     @PreAuthorize("hasRole('OPERATOR')")
-    public void resetFailed(String unit) {
-        Scope.current().require(unit);
-        audited("reset-failed", unit, Map.of(), () -> {
-            systemd.resetFailed(unit);
+    public UnitAccess.Target resetFailed(String unit) {
+        UnitAccess.Target t = access.operate("reset-failed", unit, null);
+        audited("reset-failed", t.id(), t.auditArgs(Map.of()), () -> {
+            systemd.resetFailed(t.id());
             return "done";
         }, r -> r);
+        return t;
     }
 
     @PreAuthorize("hasRole('ADMIN')")
     public List<UnitFileChange> changeEnablement(String verb, String unit) {
-        Scope.current().require(unit);
+        UnitAccess.Target t = access.configure(unit);
         Supplier<List<UnitFileChange>> call = switch (verb) {
-            case "enable" -> () -> systemd.enable(unit);
-            case "disable" -> () -> systemd.disable(unit);
-            case "mask" -> () -> systemd.mask(unit);
-            case "unmask" -> () -> systemd.unmask(unit);
+            case "enable" -> () -> systemd.enable(t.id());
+            case "disable" -> () -> systemd.disable(t.id());
+            case "mask" -> () -> systemd.mask(t.id());
+            case "unmask" -> () -> systemd.unmask(t.id());
             default -> throw new io.hostdeck.error.InvalidInputException("action", "'" + verb + "' is not enable,"
                     + " disable, mask or unmask");
         };
-        return audited(verb, unit, Map.of(), call, changes -> changes.size() + " change(s)");
+        return audited(verb, t.id(), t.auditArgs(Map.of()), call, changes -> changes.size() + " change(s)");
     }
 
     @PreAuthorize("hasRole('ADMIN')")
@@ -96,29 +102,36 @@ public class ServiceActions {
         }, r -> r);
     }
 
+    /** Sets limits on the unit systemd resolves the name to; returns that unit's name. */
     @PreAuthorize("hasRole('ADMIN')")
-    public void setLimits(String unit, boolean runtime, List<UnitSetting> settings) {
-        Scope.current().require(unit);
+    public String setLimits(String unit, boolean runtime, List<UnitSetting> settings) {
+        UnitAccess.Target t = access.configure(unit);
         Map<String, String> args = settings.stream().collect(Collectors.toMap(UnitSetting::property,
                 s -> s.value() == UnitSetting.INFINITY ? "infinity" : Long.toString(s.value()), (a, b) -> b,
                 java.util.TreeMap::new));
         args.put("mode", runtime ? "runtime" : "persistent");
-        audited("set-limits", unit, args, () -> {
-            systemd.setProperties(unit, runtime, settings);
-            cgroups.limitsChangedOf(unit); // the cgroup pages show the new limits at the next tick
+        audited("set-limits", t.id(), t.auditArgs(args), () -> {
+            systemd.setProperties(t.id(), runtime, settings);
+            cgroups.limitsChangedOf(t.id()); // the cgroup pages show the new limits at the next tick
             return "done";
         }, r -> r);
+        return t.id();
     }
 
     /**
      * Writes a new unit file, reloads systemd, then enables and starts it if asked. The file is
      * written only after every field was checked; if systemd then refuses to start it, the file
-     * stays (the user sees why and can fix or delete it).
+     * stays (the user sees why and can fix or delete it). For admins over every unit only: a unit
+     * runs whatever it says as whoever it says, so a grant limited to units would be no limit.
      */
     @PreAuthorize("hasRole('ADMIN')")
     public JobOutcome create(UnitName name, ServiceSpec spec, boolean enable, boolean start) {
-        Scope.current().require(name.name());
+        Scope.current().requireAll("creating a unit");
         String unit = name.name();
+        if (!"not-found".equals(systemd.identify(unit).loadState())) {
+            throw new io.hostdeck.error.ConflictException(unit + " exists already (a unit, or another name of one):"
+                    + " edit it instead");
+        }
         return audited("create", unit, Map.of("enable", Boolean.toString(enable), "start", Boolean.toString(start),
                 "ExecStart", String.join(" ", spec.execStart())), () -> {
                     unitFiles.create(unit, UnitFileText.unitFile(spec));
@@ -130,25 +143,45 @@ public class ServiceActions {
                 }, outcome -> outcome == null ? "written" : "written, start " + outcome.result());
     }
 
-    /** Writes the override drop-in ({@code systemctl edit}) and reloads systemd. */
+    /**
+     * Writes the override drop-in ({@code systemctl edit}) of the unit systemd resolves the name to,
+     * and reloads systemd; returns that unit's name. A grant limited to units may not change what
+     * the unit runs or as whom (ExecStart, User): that would run any command as root.
+     */
     @PreAuthorize("hasRole('ADMIN')")
-    public void edit(UnitName name, ServiceSpec spec) {
-        Scope.current().require(name.name());
-        String unit = name.name();
-        audited("edit", unit, Map.of("ExecStart", String.join(" ", spec.execStart())), () -> {
-            unitFiles.writeOverride(unit, UnitFileText.override(spec));
+    public String edit(UnitName name, ServiceSpec spec) {
+        UnitAccess.Target t = access.configure(name.name());
+        if (!Scope.current().all()) {
+            var now = systemd.unit(t.id());
+            String command = now.execStart().isEmpty() ? "" : now.execStart().get(0);
+            if (!String.join(" ", spec.execStart()).equals(command) || !spec.user().equals(now.user())) {
+                audit.record("edit", t.id(), t.auditArgs(Map.of("ExecStart", String.join(" ", spec.execStart()))),
+                        "refused: a limited grant changed ExecStart or User");
+                throw new io.hostdeck.error.RefusedException("A grant limited to units may change " + t.id()
+                        + "'s limits, restart policy and description, not what it runs or as whom (ExecStart, User):"
+                        + " ask an admin over every unit.");
+            }
+        }
+        audited("edit", t.id(), t.auditArgs(Map.of("ExecStart", String.join(" ", spec.execStart()))), () -> {
+            unitFiles.writeOverride(t.id(), UnitFileText.override(spec));
             systemd.daemonReload();
             return "written";
         }, r -> r);
+        return t.id();
     }
 
-    /** Stops, disables and removes a unit Hostdeck created, then reloads systemd. */
+    /** Stops, disables and removes a unit Hostdeck created, then reloads systemd (admins over every unit). */
     @PreAuthorize("hasRole('ADMIN')")
     public void delete(UnitName name) {
-        Scope.current().require(name.name());
-        String unit = name.name();
+        Scope.current().requireAll("deleting a unit");
+        UnitAccess.Target t = access.configure(name.name());
+        if (t.id().equals(name.name()) == false) {
+            throw new io.hostdeck.error.ConflictException(name.name() + " is another name of " + t.id()
+                    + ": delete " + t.id() + " itself, if Hostdeck created it");
+        }
+        String unit = t.id();
         audited("delete", unit, Map.of(), () -> {
-            if (unitFiles.read(unit).filter(t -> t.startsWith(UnitFileText.CREATED_MARK)).isEmpty()) {
+            if (unitFiles.read(unit).filter(text -> text.startsWith(UnitFileText.CREATED_MARK)).isEmpty()) {
                 throw new io.hostdeck.error.ConflictException(unit + " was not created by Hostdeck: it is not"
                         + " Hostdeck's to delete");
             }

@@ -33,28 +33,30 @@ class ServiceActionsController {
     }
 
     @PostMapping("/{unit}/{action:start|stop|restart|reload|try-restart}")
-    String run(@PathVariable String unit, @PathVariable String action, RedirectAttributes redirect) {
+    String run(@PathVariable String unit, @PathVariable String action, @RequestParam(required = false) String confirm,
+            RedirectAttributes redirect) {
         String name = UnitName.of("unit", unit).name();
         UnitAction a = UnitAction.valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
-        JobOutcome outcome = actions.run(a, name);
+        JobOutcome outcome = actions.run(a, name, confirm);
         redirect.addFlashAttribute("flash", Flash.of(a, outcome));
-        return back(name);
+        return back(outcome.unit());
     }
 
     @PostMapping("/{unit}/kill")
-    String kill(@PathVariable String unit, @RequestParam(defaultValue = "") String signal, RedirectAttributes redirect) {
+    String kill(@PathVariable String unit, @RequestParam(defaultValue = "") String signal,
+            @RequestParam(required = false) String confirm, RedirectAttributes redirect) {
         String name = UnitName.of("unit", unit).name();
-        actions.kill(name, signal);
-        redirect.addFlashAttribute("flash", Flash.ok("Sent " + signal + " to the processes of " + name + "."));
-        return back(name);
+        String id = actions.kill(name, signal, confirm).id();
+        redirect.addFlashAttribute("flash", Flash.ok("Sent " + signal + " to the processes of " + id + "."));
+        return back(id);
     }
 
     @PostMapping("/{unit}/reset-failed")
     String resetFailed(@PathVariable String unit, RedirectAttributes redirect) {
         String name = UnitName.of("unit", unit).name();
-        actions.resetFailed(name);
-        redirect.addFlashAttribute("flash", Flash.ok("Reset the failed state of " + name + "."));
-        return back(name);
+        String id = actions.resetFailed(name).id();
+        redirect.addFlashAttribute("flash", Flash.ok("Reset the failed state of " + id + "."));
+        return back(id);
     }
 
     @PostMapping("/{unit}/{verb:enable|disable|mask|unmask}")
@@ -84,10 +86,10 @@ class ServiceActionsController {
         if (settings.isEmpty()) {
             throw new InvalidInputException("limits", "no limit given: fill at least one field");
         }
-        actions.setLimits(name, mode.equals("runtime"), settings);
-        redirect.addFlashAttribute("flash", Flash.ok("Set " + settings.size() + " limit(s) on " + name
+        String id = actions.setLimits(name, mode.equals("runtime"), settings);
+        redirect.addFlashAttribute("flash", Flash.ok("Set " + settings.size() + " limit(s) on " + id
                 + (mode.equals("runtime") ? " until the next reboot." : ", kept across reboots.")));
-        return back(name);
+        return back(id);
     }
 
     private static String back(String unit) {

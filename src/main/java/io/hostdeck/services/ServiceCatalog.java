@@ -75,4 +75,14 @@ class ServiceCatalog {
         rows.sort(Comparator.comparing(UnitRow::name));
         return rows;
     }
+
+    /**
+     * The list as {@code scope} may see it: its units only, and no alias file (its name may match
+     * the scope's pattern while the unit it names does not).
+     */
+    List<UnitRow> list(ServiceListQuery query, io.hostdeck.security.Scope scope) {
+        return list(query).stream()
+                .filter(r -> scope.all() || (scope.allows(r.name()) && !"alias".equals(r.enablement())))
+                .toList();
+    }
 }

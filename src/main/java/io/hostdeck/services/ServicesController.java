@@ -13,6 +13,7 @@ import io.hostdeck.host.Reading;
 import io.hostdeck.host.cgroupfs.CgroupFs;
 import io.hostdeck.host.journal.Journal;
 import io.hostdeck.security.Scope;
+import io.hostdeck.security.UnitAccess;
 import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitDetails;
@@ -32,9 +33,11 @@ class ServicesController {
     private final Journal journal;
     private final UnitFileStore unitFiles;
     private final CgroupSampler sampler;
+    private final UnitAccess access;
 
     ServicesController(ServiceCatalog catalog, Systemd systemd, CgroupFs cgroups, ProcFs procFs, Journal journal,
-            UnitFileStore unitFiles, CgroupSampler sampler) {
+            UnitFileStore unitFiles, CgroupSampler sampler, UnitAccess access) {
+        this.access = access;
         this.unitFiles = unitFiles;
         this.sampler = sampler;
         this.catalog = catalog;
@@ -52,15 +55,14 @@ class ServicesController {
         model.addAttribute("types", ServiceListQuery.TYPES);
         model.addAttribute("states", ServiceListQuery.STATES);
         Scope scope = Scope.current();
-        model.addAttribute("rows", Reading.of(() -> catalog.list(query).stream().filter(r -> scope.allows(r.name())).toList()));
+        model.addAttribute("rows", Reading.of(() -> catalog.list(query, scope)));
         model.addAttribute("unitFilesPending", Reading.of(() -> systemd.unitFilesIfListed().isEmpty()).value() == Boolean.TRUE);
         return "services/list";
     }
 
     @GetMapping("/{unit}")
     String detail(@PathVariable String unit, Model model) {
-        String name = UnitName.of("unit", unit).name();
-        Scope.current().require(name);
+        String name = access.read(UnitName.of("unit", unit).name());
         UnitDetails details = systemd.unit(name);
         model.addAttribute("unit", details);
         model.addAttribute("processes", cgroups.processes(details.controlGroup()).stream()
@@ -73,6 +75,8 @@ class ServicesController {
         model.addAttribute("dropIns", details.dropInPaths().stream()
                 .map(p -> new DropIn(p, unitFiles.readUnitText(p).orElse(""))).toList());
         model.addAttribute("signals", ServiceActions.SIGNALS.keySet().stream().sorted().toList());
+        model.addAttribute("operable", UnitAccess.OPERATOR_TYPES.contains(details.type()));
+        model.addAttribute("power", Reading.of(() -> UnitAccess.power(systemd.identify(name))).value());
         return "services/detail";
     }
 

@@ -35,8 +35,10 @@ class UnitFileController {
 
     private final ServiceActions actions;
     private final Systemd systemd;
+    private final io.hostdeck.security.UnitAccess access;
 
-    UnitFileController(ServiceActions actions, Systemd systemd) {
+    UnitFileController(ServiceActions actions, Systemd systemd, io.hostdeck.security.UnitAccess access) {
+        this.access = access;
         this.actions = actions;
         this.systemd = systemd;
     }
@@ -73,7 +75,7 @@ class UnitFileController {
 
     @GetMapping("/{unit}/edit")
     String editForm(@PathVariable String unit, Model model) {
-        UnitDetails u = systemd.unit(UnitName.of("unit", unit).name());
+        UnitDetails u = systemd.unit(access.read(UnitName.of("unit", unit).name()));
         Map<String, String> values = new LinkedHashMap<>();
         values.put(NAME, u.name());
         values.put(ServiceSpec.DESCRIPTION, u.description());
@@ -98,10 +100,10 @@ class UnitFileController {
             if (!"save".equals(step)) {
                 return preview(mv, values, UnitFileText.override(spec), "edit");
             }
-            actions.edit(name, spec);
-            redirect.addFlashAttribute("flash", ServiceActionsController.Flash.ok("Saved an override for " + name.name()
+            String id = actions.edit(name, spec);
+            redirect.addFlashAttribute("flash", ServiceActionsController.Flash.ok("Saved an override for " + id
                     + "; restart it for the change to take effect."));
-            return new ModelAndView("redirect:/services/" + name.name());
+            return new ModelAndView("redirect:/services/" + id);
         } catch (InvalidInputException e) {
             return invalid(mv, values, e, "edit");
         }

@@ -10,9 +10,17 @@ import io.hostdeck.live.LiveTopic;
 class UnitTopic implements LiveTopic {
 
     private final UnitStateFeed feed;
+    private final io.hostdeck.security.UnitAccess access;
 
-    UnitTopic(UnitStateFeed feed) {
+    UnitTopic(UnitStateFeed feed, io.hostdeck.security.UnitAccess access) {
         this.feed = feed;
+        this.access = access;
+    }
+
+    /** A unit of the grant's, as systemd resolves the name (an alias of another unit is not). */
+    @Override
+    public void authorize(org.springframework.security.core.Authentication grant, String argument) {
+        access.read(grant, UnitName.of("unit", argument).name());
     }
 
     static String keyOf(String unit) {

@@ -29,6 +29,7 @@ import io.hostdeck.host.systemd.UnitFileChange;
 import io.hostdeck.host.systemd.UnitSetting;
 import io.hostdeck.host.unitfiles.UnitFileStore;
 import io.hostdeck.security.Scope;
+import io.hostdeck.security.UnitAccess;
 import io.hostdeck.services.unitfile.ServiceSpec;
 import io.hostdeck.services.unitfile.UnitFileText;
 import io.hostdeck.services.unitfile.UnitName;
@@ -56,9 +57,11 @@ class UnitsApi {
     private final ProcFs procFs;
     private final UnitFileStore unitFiles;
     private final ServiceActions actions;
+    private final UnitAccess access;
 
     UnitsApi(ServiceCatalog catalog, Systemd systemd, CgroupFs cgroups, ProcFs procFs, UnitFileStore unitFiles,
-            ServiceActions actions) {
+            ServiceActions actions, UnitAccess access) {
+        this.access = access;
         this.catalog = catalog;
         this.systemd = systemd;
         this.cgroups = cgroups;
@@ -91,14 +94,13 @@ class UnitsApi {
             @RequestParam(required = false) String q) {
         ServiceListQuery query = ServiceListQuery.of(type, state, q);
         Scope scope = Scope.current();
-        return catalog.list(query).stream().filter(r -> scope.allows(r.name())).toList();
+        return catalog.list(query, scope);
     }
 
     @GetMapping("/units/{unit}")
     @Operation(summary = "One unit: state, properties, processes, limits, unit file and drop-ins")
     UnitView detail(@PathVariable String unit) {
-        String name = UnitName.of("unit", unit).name();
-        Scope.current().require(name);
+        String name = access.read(UnitName.of("unit", unit).name());
         UnitDetails d = systemd.unit(name);
         List<ServicesController.ProcessRow> processes = cgroups.processes(d.controlGroup()).stream()
                 .map(pid -> new ServicesController.ProcessRow(pid, procFs.commandLine(pid).orElse(""))).toList();
@@ -109,27 +111,27 @@ class UnitsApi {
 
     @PostMapping("/units/{unit}/{action:start|stop|restart|reload|try-restart}")
     @Operation(summary = "Runs a job (OPERATOR); 200 when it is done or skipped, 409 with its result otherwise")
-    ResponseEntity<JobResult> run(@PathVariable String unit, @PathVariable String action) {
+    ResponseEntity<JobResult> run(@PathVariable String unit, @PathVariable String action,
+            @RequestParam(required = false) String confirm) {
         String name = UnitName.of("unit", unit).name();
         UnitAction a = UnitAction.valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
-        JobResult r = JobResult.of(action, actions.run(a, name));
+        JobResult r = JobResult.of(action, actions.run(a, name, confirm));
         return ResponseEntity.status(r.ok() ? HttpStatus.OK : HttpStatus.CONFLICT).body(r);
     }
 
     @PostMapping("/units/{unit}/kill")
     @Operation(summary = "Sends a signal to the unit's processes (OPERATOR)")
-    Done kill(@PathVariable String unit, @RequestParam(defaultValue = "") String signal) {
+    Done kill(@PathVariable String unit, @RequestParam(defaultValue = "") String signal,
+            @RequestParam(required = false) String confirm) {
         String name = UnitName.of("unit", unit).name();
-        actions.kill(name, signal);
-        return new Done(name, "kill", "sent " + signal);
+        return new Done(actions.kill(name, signal, confirm).id(), "kill", "sent " + signal);
     }
 
     @PostMapping("/units/{unit}/reset-failed")
     @Operation(summary = "Resets the unit's failed state (OPERATOR)")
     Done resetFailed(@PathVariable String unit) {
         String name = UnitName.of("unit", unit).name();
-        actions.resetFailed(name);
-        return new Done(name, "reset-failed", "done");
+        return new Done(actions.resetFailed(name).id(), "reset-failed", "done");
     }
 
     @PostMapping("/units/{unit}/{verb:enable|disable|mask|unmask}")
@@ -149,8 +151,7 @@ class UnitsApi {
     @GetMapping("/units/{unit}/limits")
     @Operation(summary = "The unit's resource limits in systemd's syntax")
     Map<String, String> limits(@PathVariable String unit) {
-        String name = UnitName.of("unit", unit).name();
-        Scope.current().require(name);
+        String name = access.read(UnitName.of("unit", unit).name());
         return LimitsView.of(systemd.unit(name).limits());
     }
 
@@ -173,8 +174,7 @@ class UnitsApi {
         if (settings.isEmpty()) {
             throw new InvalidInputException("limits", "no limit given: at least one of " + LimitsForm.FIELDS);
         }
-        actions.setLimits(name, mode.equals("runtime"), settings);
-        return LimitsView.of(systemd.unit(name).limits());
+        return LimitsView.of(systemd.unit(actions.setLimits(name, mode.equals("runtime"), settings)).limits());
     }
 
     /**

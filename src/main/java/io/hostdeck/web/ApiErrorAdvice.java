@@ -97,6 +97,11 @@ class ApiErrorAdvice {
         return body(HttpStatus.CONFLICT, e.getMessage(), null);
     }
 
+    @ExceptionHandler(io.hostdeck.error.BusyException.class)
+    ResponseEntity<Map<String, Object>> busy(io.hostdeck.error.BusyException e) {
+        return body(HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), null);
+    }
+
     @ExceptionHandler(HostUnavailableException.class)
     ResponseEntity<Map<String, Object>> hostUnavailable(HostUnavailableException e) {
         log.warn("host unavailable: {}", e.getMessage());

@@ -60,6 +60,11 @@ class HostErrorAdvice {
         return page(HttpStatus.CONFLICT, "Refused in the host's current state", e.getMessage());
     }
 
+    @ExceptionHandler(io.hostdeck.error.BusyException.class)
+    ModelAndView busy(io.hostdeck.error.BusyException e) {
+        return page(HttpStatus.TOO_MANY_REQUESTS, "Too many at once", e.getMessage());
+    }
+
     @ExceptionHandler(HostUnavailableException.class)
     ModelAndView hostUnavailable(HostUnavailableException e) {
         log.warn("host unavailable: {}", e.getMessage());

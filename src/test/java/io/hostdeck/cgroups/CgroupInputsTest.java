@@ -31,9 +31,11 @@ class CgroupInputsTest {
     }
 
     @Test
-    void aCgroupIsOwnedByTheUnitItIsNamedAfter() {
+    void aCgroupIsAUnitsOwnOnlyWhenSystemdMadeItForThatUnit() {
         assertThat(CgroupPaths.unit("/system.slice/nginx.service")).isEqualTo("nginx.service");
         assertThat(CgroupPaths.unit("/user.slice")).isEqualTo("user.slice");
+        assertThat(CgroupPaths.unit("/system.slice/db.service/app-evil.service")).as("a sub-cgroup of db.service").isNull();
+        assertThat(CgroupPaths.unit("/system.slice/db.service/x/db.service")).isNull();
         assertThat(CgroupPaths.unit("/mygroup")).isNull();
         assertThat(CgroupPaths.unit("/docker/0123abcd")).isNull();
     }

@@ -106,6 +106,14 @@ class HostileInputIT extends AppOnTestbed {
         c.add(get("forged cursor", "/logs?cursor=" + enc("s=0;i=1;b=nope"), 400, "cursor"));
         c.add(get("option smuggled as a unit", "/logs?unit=" + enc("--output=verbose"), 400, "unit"));
         c.add(get("unknown log filter", "/logs?sinse=today", 400, "sinse"));
+        c.add(get("costly grep behind an alternative", "/logs?grep=" + enc("^x|(a+)+$"), 400, "grep"));
+        c.add(get("costly grep in a download", "/logs/download?grep=" + enc("(x|xx)*y"), 400, "grep"));
+        c.add(get("back-reference grep", "/logs?grep=" + enc("(a)\\1"), 400, "grep"));
+        // power and rescue states: confirmed by the host's name, or nothing happens
+        c.add(post("power target unconfirmed", "/services/poweroff.target/start", "", 400, "type the host"));
+        c.add(post("power target wrongly confirmed", "/services/reboot.target/start", "confirm=localhost", 400, "confirm"));
+        c.add(post("power service unconfirmed", "/services/systemd-halt.service/restart", "", 400, "confirm"));
+        c.add(post("signal to a power target unconfirmed", "/services/rescue.target/kill", "signal=SIGTERM", 400, "confirm"));
         // containers and namespaces
         c.add(get("container traversal", "/containers/..%2F..%2Fetc", 400, "Refused"));
         c.add(get("overlong container id", "/containers/pid-" + "9".repeat(40), 400, "id"));

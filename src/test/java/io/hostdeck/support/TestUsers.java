@@ -19,8 +19,9 @@ public final class TestUsers {
     }
 
     /**
-     * Writes {@code admin}, {@code operator}, {@code viewer} and {@code appop} (an operator of
-     * {@link #SCOPED_UNITS} only), each with {@link #PASSWORD}, to a
+     * Writes {@code admin}, {@code operator}, {@code viewer}, {@code appop} (an operator of
+     * {@link #SCOPED_UNITS} only) and {@code appadmin} (an admin of them only), each with
+     * {@link #PASSWORD}, to a
      * new owner-only file (Spring builds a test's context before JUnit fills {@code @TempDir} fields
      * of a per-class test, so this makes its own directory).
      */
@@ -32,7 +33,8 @@ public final class TestUsers {
                     PosixFilePermissions.fromString("rw-------")));
             file.toFile().deleteOnExit();
             Files.writeString(file, "admin:" + hash + ":ADMIN\noperator:" + hash + ":OPERATOR\nviewer:" + hash + ":VIEWER\n"
-                    + "appop:" + hash + ":OPERATOR:" + SCOPED_UNITS + "\n");
+                    + "appop:" + hash + ":OPERATOR:" + SCOPED_UNITS + "\n"
+                    + "appadmin:" + hash + ":ADMIN:" + SCOPED_UNITS + "\n");
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

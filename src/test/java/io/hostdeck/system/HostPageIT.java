@@ -137,6 +137,8 @@ class HostPageIT extends AppOnTestbed {
         assertThat(handshakeStatus(web, "http://evil.example")).isEqualTo(403);
         assertThat(handshakeStatus(web, "http://localhost:" + (port + 1))).isEqualTo(403);
         assertThat(handshakeStatus(web, null)).isEqualTo(403);
+        assertThat(handshakeStatus(web, "http://[::1")).as("an Origin that is no URL").isEqualTo(403);
+        assertThat(handshakeStatus(web, "not a url at all")).isEqualTo(403);
     }
 
     private static int handshakeStatus(WebSession web, String origin) {

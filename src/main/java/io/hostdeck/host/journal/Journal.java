@@ -202,18 +202,25 @@ public class Journal implements DisposableBean {
 
     /**
      * Copies the matching entries, oldest first, to {@code out} as they come, stopping after
-     * {@code maxLines} lines, {@code maxBytes} (at a line's end) or {@value #EXPORT_TIMEOUT_SECONDS} s.
+     * {@code maxLines} lines, {@code maxBytes} (at a line's end) or {@value #EXPORT_TIMEOUT_SECONDS} s,
+     * or within a second of {@code clientThere} saying that whoever reads it has gone.
      * (Not the newest N through --lines: journalctl 252 prints those newest first when --grep is given.)
      *
      * @return whether a bound cut it short
      */
-    public boolean export(JournalQuery q, Format format, int maxLines, long maxBytes, OutputStream out)
-            throws IOException {
+    public boolean export(JournalQuery q, Format format, int maxLines, long maxBytes, OutputStream out,
+            java.util.function.BooleanSupplier clientThere) throws IOException {
         List<String> argv = argv(q, List.of(), format.output);
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("TZ", zone().getId());
         Process p = start(pb);
         ScheduledFuture<?> kill = watchdog.schedule(p::destroyForcibly, EXPORT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        // a write to a client that left fails, but a grep may write nothing for a long time: look
+        ScheduledFuture<?> watch = watchdog.scheduleWithFixedDelay(() -> {
+            if (!clientThere.getAsBoolean()) {
+                p.destroyForcibly();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         long written = 0;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             p.getOutputStream().close();
@@ -230,6 +237,7 @@ public class Journal implements DisposableBean {
             return kill.isDone();
         } finally {
             kill.cancel(false);
+            watch.cancel(false);
             p.destroyForcibly();
         }
     }

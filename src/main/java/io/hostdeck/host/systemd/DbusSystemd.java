@@ -236,6 +236,27 @@ class DbusSystemd implements Systemd, DisposableBean {
     }
 
     @Override
+    public UnitIdentity identify(String name) {
+        return call(c -> {
+            Map<String, Variant<?>> unit = properties(c, manager(c).LoadUnit(name).getPath()).GetAll(UNIT_INTERFACE);
+            String id = UnitProperties.string(unit, "Id");
+            Map<String, String> actions = new java.util.TreeMap<>();
+            for (String a : UnitIdentity.ACTIONS) {
+                String v = UnitProperties.string(unit, a);
+                if (!v.isEmpty() && !"none".equals(v)) {
+                    actions.put(a, v);
+                }
+            }
+            List<String> pulls = new ArrayList<>();
+            for (String p : UnitIdentity.PULLING) {
+                pulls.addAll(UnitProperties.strings(unit, p));
+            }
+            return new UnitIdentity(name, id.isEmpty() ? name : id, UnitProperties.strings(unit, "Names"),
+                    UnitProperties.string(unit, "LoadState"), actions, pulls);
+        });
+    }
+
+    @Override
     public UnitDetails unit(String name) {
         return call(c -> {
             String path = manager(c).LoadUnit(name).getPath();
@@ -244,9 +265,11 @@ class DbusSystemd implements Systemd, DisposableBean {
             if ("not-found".equals(UnitProperties.string(unit, "LoadState"))) {
                 throw new NotFoundException("no unit " + name + " on this host");
             }
-            String type = name.substring(name.lastIndexOf('.') + 1);
+            // an alias shows as the unit it names: what systemd would act on
+            String id = UnitProperties.string(unit, "Id").isEmpty() ? name : UnitProperties.string(unit, "Id");
+            String type = id.substring(id.lastIndexOf('.') + 1);
             String typeInterface = "org.freedesktop.systemd1." + Character.toUpperCase(type.charAt(0)) + type.substring(1);
-            return new UnitProperties(unit, props.GetAll(typeInterface)).details(name);
+            return new UnitProperties(unit, props.GetAll(typeInterface)).details(id);
         });
     }
 

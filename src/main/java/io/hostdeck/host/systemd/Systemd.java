@@ -41,6 +41,12 @@ public interface Systemd {
      */
     Map<String, UnitFacts> unitFacts(Collection<String> units);
 
+    /**
+     * What systemd resolves {@code name} to (LoadUnit): its own name, its aliases, and what acting on
+     * it may set off. A name with no unit behind it resolves to itself with load state not-found.
+     */
+    UnitIdentity identify(String name);
+
     /** One unit's properties; loads it if it is installed but not loaded. */
     UnitDetails unit(String name);
 
