@@ -3,6 +3,7 @@ import { follow } from './services.js';
 import { followCgroups } from './cgroups.js';
 import { followLogs } from './logs.js';
 import './problems.js';
+import { followFleet } from './fleet.js';
 
 // htmx requests carry the CSRF token in a header; the token comes from the page's meta tags.
 const header = document.querySelector('meta[name="csrf-header"]')?.content;
@@ -34,10 +35,12 @@ document.addEventListener('htmx:load', (event) => {
   follow(event.target);
   followCgroups(event.target);
   followLogs(event.target);
+  followFleet(event.target);
 });
 follow(document);
 followCgroups(document);
 followLogs(document);
+followFleet(document);
 
 // on a narrow screen the nav is a menu behind a button (without script it simply wraps)
 document.documentElement.classList.add('js');

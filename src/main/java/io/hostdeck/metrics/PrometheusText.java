@@ -123,6 +123,123 @@ public final class PrometheusText {
         return out.toString();
     }
 
+    /** The manager's states as {@code systemctl is-system-running} names them. */
+    static final List<String> SYSTEM_STATES = List.of("initializing", "starting", "running", "degraded", "maintenance",
+            "stopping", "offline", "unknown");
+
+    /**
+     * What the fleet page reads of a host beside its cgroups: who it is ({@code hostdeck_info}),
+     * systemd's state, the machine's CPUs and memory, and since when its failed units have failed.
+     * A part that could not be read is null and left out.
+     *
+     * @param systemdVersion null when systemd did not answer; then its state is left out too
+     * @param failed         the failed units (ListUnits)
+     * @param failedSince    the failed units' StateChangeTimestamp, those systemd has told so far
+     */
+    public record HostFacts(String hostname, String url, String version, String cgroupMode, String systemdVersion,
+            String systemState, Integer cpus, Long memTotalBytes, Long memAvailableBytes, List<String> failed,
+            Map<String, java.time.Instant> failedSince) {
+    }
+
+    public static String renderHost(HostFacts h) {
+        StringBuilder out = new StringBuilder(512 + h.failedSince().size() * 120);
+        out.append("# HELP hostdeck_info Hostdeck on this host: its hostname, external URL (hostdeck.external-url), version,")
+                .append(" cgroup layout and systemd version\n# TYPE hostdeck_info gauge\n")
+                .append("hostdeck_info{hostname=\"").append(escape(h.hostname())).append("\",url=\"").append(escape(h.url()))
+                .append("\",version=\"").append(escape(h.version())).append("\",cgroup_mode=\"").append(escape(h.cgroupMode()))
+                .append("\",systemd_version=\"").append(escape(h.systemdVersion() == null ? "" : h.systemdVersion()))
+                .append("\"} 1\n");
+        if (h.systemState() != null) {
+            out.append("# HELP hostdeck_systemd_system_state The manager's state (systemctl is-system-running): 1 for the")
+                    .append(" current one, 0 for the others\n# TYPE hostdeck_systemd_system_state gauge\n");
+            String current = SYSTEM_STATES.contains(h.systemState()) ? h.systemState() : "unknown";
+            for (String state : SYSTEM_STATES) {
+                out.append("hostdeck_systemd_system_state{state=\"").append(state).append("\"} ")
+                        .append(state.equals(current) ? '1' : '0').append('\n');
+            }
+            out.append("# HELP node_systemd_system_running Whether the system is operational (systemctl is-system-running)\n")
+                    .append("# TYPE node_systemd_system_running gauge\nnode_systemd_system_running ")
+                    .append("running".equals(current) ? '1' : '0').append('\n');
+        }
+        if (h.cpus() != null) {
+            out.append("# HELP machine_cpu_cores Number of logical CPU cores online (/proc/stat)\n# TYPE machine_cpu_cores gauge\n")
+                    .append("machine_cpu_cores ").append(h.cpus()).append('\n');
+        }
+        if (h.memTotalBytes() != null) {
+            out.append("# HELP node_memory_MemTotal_bytes Memory information field MemTotal_bytes.\n")
+                    .append("# TYPE node_memory_MemTotal_bytes gauge\nnode_memory_MemTotal_bytes ").append(h.memTotalBytes())
+                    .append('\n');
+        }
+        if (h.memAvailableBytes() != null) {
+            out.append("# HELP node_memory_MemAvailable_bytes Memory information field MemAvailable_bytes.\n")
+                    .append("# TYPE node_memory_MemAvailable_bytes gauge\nnode_memory_MemAvailable_bytes ")
+                    .append(h.memAvailableBytes()).append('\n');
+        }
+        out.append("# HELP hostdeck_systemd_unit_failed A failed unit (ListUnits): one series a failed unit, none for the others\n")
+                .append("# TYPE hostdeck_systemd_unit_failed gauge\n");
+        for (String unit : new java.util.TreeSet<>(h.failed())) {
+            int dot = unit.lastIndexOf('.');
+            out.append("hostdeck_systemd_unit_failed{name=\"").append(escape(unit)).append("\",type=\"")
+                    .append(escape(dot < 0 ? "" : unit.substring(dot + 1))).append("\"} 1\n");
+        }
+        out.append("# HELP hostdeck_systemd_unit_failed_since_seconds When a failed unit entered its failed state")
+                .append(" (StateChangeTimestamp), Unix seconds; failed units only\n")
+                .append("# TYPE hostdeck_systemd_unit_failed_since_seconds gauge\n");
+        new TreeMap<>(h.failedSince()).forEach((unit, since) -> {
+            int dot = unit.lastIndexOf('.');
+            out.append("hostdeck_systemd_unit_failed_since_seconds{name=\"").append(escape(unit)).append("\",type=\"")
+                    .append(escape(dot < 0 ? "" : unit.substring(dot + 1))).append("\"} ")
+                    .append(number(since.toEpochMilli() / 1000.0)).append('\n');
+        });
+        return out.toString();
+    }
+
+    /** How many cgroups each top list exports. */
+    public static final int TOP = 20;
+
+    /**
+     * This host's own top {@link #TOP} cgroups and containers by CPU and by memory, so that a fleet
+     * page can take the fleet's top 20 out of 20 series a host instead of every cgroup's: the
+     * fleet's top 20 are always among the hosts' top 20s. Cgroups are those the fleet page ranks:
+     * not the root, not slices; containers are cgroups a runtime made (container_runtime). CPU is
+     * the sampler's last tick, in cores; memory the working set.
+     */
+    public static String renderTop(Map<String, CgroupSample> samples, Map<String, Double> cpuCores) {
+        List<String> cgroups = new ArrayList<>();
+        List<String> containers = new ArrayList<>();
+        for (String path : samples.keySet()) {
+            if (!Runtimes.of(path).runtime().equals("unshare")) {
+                containers.add(path);
+            }
+            if (!path.equals("/") && !path.endsWith(".slice")) {
+                cgroups.add(path);
+            }
+        }
+        Function<String, Double> cpu = cpuCores::get;
+        Function<String, Double> memory = p -> num(samples.get(p).memoryWorkingSet());
+        StringBuilder out = new StringBuilder(4 * TOP * 200);
+        top(out, "hostdeck_top_cgroup_cpu_cores", "This host's top cgroups (not slices) by CPU at the sampler's last tick, in cores",
+                cgroups, cpu);
+        top(out, "hostdeck_top_cgroup_memory_bytes", "This host's top cgroups (not slices) by working set, in bytes", cgroups,
+                memory);
+        top(out, "hostdeck_top_container_cpu_cores", "This host's top containers by CPU at the sampler's last tick, in cores",
+                containers, cpu);
+        top(out, "hostdeck_top_container_memory_bytes", "This host's top containers by working set, in bytes", containers,
+                memory);
+        return out.toString();
+    }
+
+    private static void top(StringBuilder out, String name, String help, List<String> paths, Function<String, Double> value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" gauge\n");
+        paths.stream().filter(p -> value.apply(p) != null)
+                .sorted(java.util.Comparator.comparing(value, java.util.Comparator.reverseOrder())
+                        .thenComparing(java.util.Comparator.naturalOrder()))
+                .limit(TOP)
+                .forEach(p -> out.append(name).append('{').append(labels(p)).append("} ").append(number(value.apply(p)))
+                        .append('\n'));
+    }
+
     private static void forEachDevice(CgroupSample s, Consumer<IoDevice> action) {
         if (s.ioDevices() != null) {
             s.ioDevices().forEach(action);

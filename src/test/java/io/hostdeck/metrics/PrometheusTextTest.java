@@ -85,4 +85,53 @@ class PrometheusTextTest {
         assertThat(text).contains("# TYPE container_blkio_device_usage_total counter\n")
                 .contains("# TYPE container_fs_reads_bytes_total counter\n");
     }
+
+    @Test
+    void theHostSaysWhoItIsItsSystemdStateAndSinceWhenUnitsFailed() {
+        String text = PrometheusText.renderHost(new PrometheusText.HostFacts("web-1", "https://web-1.example", "0.1.0",
+                "hybrid", "252.39-1~deb12u2", "degraded", 4, 8L << 30, 6L << 30, List.of("a\"b.service"),
+                Map.of("a\"b.service", java.time.Instant.ofEpochSecond(1_700_000_000, 500_000_000))));
+        assertThat(text).contains("hostdeck_info{hostname=\"web-1\",url=\"https://web-1.example\",version=\"0.1.0\","
+                        + "cgroup_mode=\"hybrid\",systemd_version=\"252.39-1~deb12u2\"} 1\n")
+                .contains("hostdeck_systemd_system_state{state=\"degraded\"} 1\n")
+                .contains("hostdeck_systemd_system_state{state=\"running\"} 0\n")
+                .contains("node_systemd_system_running 0\n")
+                .contains("machine_cpu_cores 4\n")
+                .contains("node_memory_MemTotal_bytes 8589934592\n")
+                .contains("node_memory_MemAvailable_bytes 6442450944\n")
+                .contains("hostdeck_systemd_unit_failed{name=\"a\\\"b.service\",type=\"service\"} 1\n")
+                .contains("hostdeck_systemd_unit_failed_since_seconds{name=\"a\\\"b.service\",type=\"service\"} 1.7000000005E9\n");
+        String noSystemd = PrometheusText.renderHost(new PrometheusText.HostFacts("h", "", "dev", "none", null, null, null,
+                null, null, List.of(), Map.of()));
+        assertThat(noSystemd).contains("systemd_version=\"\"} 1\n").doesNotContain("hostdeck_systemd_system_state{")
+                .doesNotContain("machine_cpu_cores ").doesNotContain("node_memory_MemTotal_bytes ")
+                .doesNotContain("hostdeck_systemd_unit_failed{");
+    }
+
+    @Test
+    void theHostsOwnTopTwentyCgroupsAndContainersNotItsSlices() {
+        String docker = "/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope";
+        Map<String, CgroupSample> samples = new java.util.HashMap<>();
+        Map<String, Double> cpu = new java.util.HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            String path = "/system.slice/s" + i + ".service";
+            samples.put(path, sample(path, null, null, 1000L * (i + 1), 0L, List.of()));
+            cpu.put(path, i / 100.0);
+        }
+        samples.put("/", sample("/", null, null, 1L << 40, 0L, List.of()));
+        cpu.put("/", 2.0);
+        samples.put("/system.slice", sample("/system.slice", null, null, 1L << 39, 0L, List.of()));
+        cpu.put("/system.slice", 1.5);
+        samples.put(docker, sample(docker, null, null, 5000L, 0L, List.of()));
+        cpu.put(docker, 0.05);
+        String text = PrometheusText.renderTop(samples, cpu);
+        List<String> cpuLines = text.lines().filter(l -> l.startsWith("hostdeck_top_cgroup_cpu_cores{")).toList();
+        assertThat(cpuLines).hasSize(20).first().asString()
+                .isEqualTo("hostdeck_top_cgroup_cpu_cores{id=\"/system.slice/s29.service\",name=\"s29.service\"} 0.29");
+        assertThat(text).doesNotContain("{id=\"/\"").doesNotContain("{id=\"/system.slice\",")
+                .contains("hostdeck_top_cgroup_memory_bytes{id=\"/system.slice/s29.service\",name=\"s29.service\"} 30000\n")
+                .containsPattern("hostdeck_top_container_cpu_cores\\{id=\"" + docker + "\",name=\"[^\"]+\",container_runtime=\"docker\",container_id=\"0123456789abcdef[0-9a-f]*\"} 0.05\n")
+                .contains("hostdeck_top_container_memory_bytes{id=\"" + docker + "\"");
+        assertThat(text.lines().filter(l -> l.startsWith("hostdeck_top_container_cpu_cores{")).count()).isEqualTo(1);
+    }
 }
