@@ -8,7 +8,10 @@ function updateRow(unit) {
   const cell = row.querySelector('td.state');
   if (cell) cell.textContent = `${unit.active} (${unit.sub})`;
   const pid = row.querySelector('td.pid');
-  if (pid) pid.textContent = unit.mainPid ?? '—';
+  // a running unit's PID may not be in the feed's first message yet: keep the page's until it is
+  if (pid && (unit.mainPid != null || unit.active === 'inactive' || unit.active === 'failed')) {
+    pid.textContent = unit.mainPid ?? '—';
+  }
   const since = row.querySelector('td.since');
   if (since) since.textContent = unit.since ?? '—';
   row.classList.toggle('failed', unit.active === 'failed');
@@ -24,7 +27,10 @@ function updateDetail(unit) {
   const actions = document.getElementById('actions');
   if (actions) actions.dataset.active = unit.active;
   const pid = document.getElementById('main-pid');
-  if (pid) pid.textContent = unit.mainPid ?? '—';
+  // a running unit's PID may not be in the feed's first message yet: keep the page's until it is
+  if (pid && (unit.mainPid != null || unit.active === 'inactive' || unit.active === 'failed')) {
+    pid.textContent = unit.mainPid ?? '—';
+  }
   const since = document.getElementById('since');
   if (since && unit.since) since.textContent = unit.since;
 }
