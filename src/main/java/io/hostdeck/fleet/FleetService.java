@@ -109,10 +109,14 @@ public class FleetService {
             // asked again every 5 minutes; after a failure, in 10 s (Prometheus may be starting)
             nextIntervalCheck = now + INTERVAL_RETRY.toNanos();
             try {
-                known = client.scrapeIntervals(job).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS).stream()
-                        .filter(d -> !d.isZero()).min(Comparator.naturalOrder()).orElse(DEFAULT_INTERVAL);
-                interval = known;
-                nextIntervalCheck = now + INTERVAL_RECHECK.toNanos();
+                var found = client.scrapeIntervals(job).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS).stream()
+                        .filter(d -> !d.isZero()).min(Comparator.naturalOrder());
+                // no target yet (Prometheus just started, or the job is new): ask again soon, not in 5 minutes
+                if (found.isPresent()) {
+                    known = found.get();
+                    interval = known;
+                    nextIntervalCheck = now + INTERVAL_RECHECK.toNanos();
+                }
             } catch (ExecutionException | TimeoutException e) {
                 log.info("fleet: cannot read the scrape interval from Prometheus ({}); refreshing every {}",
                         e.getCause() == null ? e : e.getCause().getMessage(), known == null ? DEFAULT_INTERVAL : known);
