@@ -274,6 +274,7 @@ class DbusSystemd implements Systemd, DisposableBean {
                 "a(sasb)")));
         props.add(new PropertyStruct("CollectMode", new Variant<>("inactive-or-failed")));
         props.add(new PropertyStruct("TimeoutStopUSec", new Variant<>(new UInt64(s.stopTimeout().toNanos() / 1000))));
+        props.add(new PropertyStruct("TimeoutStartUSec", new Variant<>(new UInt64(s.startTimeout().toNanos() / 1000))));
         props.addAll(properties(s.limits()));
         DBusPath job = call(c -> manager(c).StartTransientUnit(s.unit(), "fail", props, List.of()));
         return outcome(s.unit(), job);
