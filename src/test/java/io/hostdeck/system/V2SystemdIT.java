@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,6 +44,11 @@ class V2SystemdIT {
         v2 = V2Systemd.shared();
         admin = new WebSession("http://127.0.0.1:" + v2.port());
         admin.login("admin", TestUsers.PASSWORD);
+    }
+
+    @AfterAll
+    void shutDown() {
+        V2Systemd.shutDownShared();
     }
 
     /** Polls {@code read} until its value contains {@code wanted}; the last value otherwise, in the failure. */

@@ -57,14 +57,41 @@ public final class V2Systemd implements AutoCloseable {
     /** Starts the suite's one boot in the background (once); {@link #shared()} waits for it. */
     public static synchronized void bootInBackground() {
         if (shared == null) {
-            shared = CompletableFuture.supplyAsync(V2Systemd::boot);
+            // its own thread: the boot blocks for minutes, the common pool has one thread on 2 cores
+            CompletableFuture<V2Systemd> s = new CompletableFuture<>();
+            Thread boot = new Thread(() -> {
+                try {
+                    s.complete(boot());
+                } catch (RuntimeException | Error e) {
+                    s.completeExceptionally(e);
+                }
+            }, "v2systemd-boot");
+            boot.setDaemon(true);
+            boot.start();
+            shared = s;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 Process q = booting;
                 if (q != null) {
                     q.destroyForcibly();
                 }
-                shared.thenAccept(V2Systemd::close);
+                s.thenAccept(V2Systemd::close);
             }, "v2systemd-shutdown"));
+        }
+    }
+
+    /**
+     * Stops the suite's v2 testbed once its tests are done, so that its emulation does not slow
+     * the tests that run after them; a later {@link #shared()} boots a new one.
+     */
+    public static synchronized void shutDownShared() {
+        if (shared != null) {
+            CompletableFuture<V2Systemd> s = shared;
+            shared = null;
+            Process q = booting;
+            if (q != null && !s.isDone()) {
+                q.destroyForcibly();
+            }
+            s.thenAccept(V2Systemd::close);
         }
     }
 
