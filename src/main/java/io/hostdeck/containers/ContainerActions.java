@@ -26,7 +26,6 @@ import io.hostdeck.host.sandbox.SandboxRuntime;
 import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.host.systemd.TransientService;
 import io.hostdeck.host.systemd.Systemd;
-import io.hostdeck.host.systemd.UnitAction;
 import io.hostdeck.host.systemd.UnitSetting;
 
 /**
@@ -40,6 +39,13 @@ public class ContainerActions {
     static final int MAX_ARGS = 64;
     /** SIGTERM, then SIGKILL this much later: a PID namespace's init ignores SIGTERM it does not handle. */
     static final Duration SANDBOX_STOP_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long the launcher JVM may take to make the namespaces and exit: 0.6 s on a 2-core
+     * machine, 10-30 times that on a slow or emulated host; systemd's default 90 s is too tight
+     * there with the JVM's start under a CPU quota. (The page waits for the start job up to
+     * hostdeck.systemd.job-timeout, then says it is still running.)
+     */
+    static final Duration SANDBOX_START_TIMEOUT = Duration.ofSeconds(90 * 3);
     static final int MAX_ARG_LENGTH = 4096;
 
     private final NamespaceScanner scanner;
@@ -50,9 +56,11 @@ public class ContainerActions {
     private final Systemd systemd;
     private final SandboxRuntime sandboxes;
     private final AuditLog audit;
+    private final ContainerStops stops;
 
     ContainerActions(NamespaceScanner scanner, ProcessControl control, PidMapper pids, CgroupFreezer freezer,
-            NsExec exec, Systemd systemd, SandboxRuntime sandboxes, AuditLog audit) {
+            NsExec exec, Systemd systemd, SandboxRuntime sandboxes, AuditLog audit, ContainerStops stops) {
+        this.stops = stops;
         this.scanner = scanner;
         this.control = control;
         this.pids = pids;
@@ -64,26 +72,44 @@ public class ContainerActions {
     }
 
     /**
-     * Stops a container: through systemd when its cgroup is a unit's (systemd stops every process in
-     * it), otherwise SIGTERM through pidfds, then SIGKILL after {@link #GRACE}. Killing the init of a
-     * PID namespace ends every process in it.
+     * Starts stopping a container and returns at once ("stopping"); {@link ContainerStops} carries
+     * it out and reports the outcome. A frozen container is thawed first (a frozen process cannot
+     * act on SIGTERM nor die of SIGKILL). Then through systemd when its cgroup is a unit's (systemd
+     * stops every process in it), SIGKILL to the unit after {@link ContainerStops#GRACE}; otherwise
+     * SIGTERM through pidfds, then SIGKILL after {@link #GRACE}. Killing the init of a PID namespace
+     * ends every process in it. The audit trail gets the request and, once known, the outcome.
      */
     @PreAuthorize("hasRole('OPERATOR')")
     public String stop(String id) {
         Snapshot s = scan();
         Container c = s.require(id);
         String unit = CgroupPaths.unit(c.cgroup());
+        boolean viaUnit = unit != null && s.aloneInItsCgroup(c);
         return audited("container-stop", c, Map.of(), () -> {
-            if (unit != null && s.aloneInItsCgroup(c)) {
-                return "unit " + unit + ": " + systemd.run(UnitAction.STOP, unit).result();
-            }
-            List<ProcessInfo> targets = c.id().startsWith("pid-") ? List.of(c.init()) : c.processes();
-            Ending ending = control.stop(targets, GRACE);
-            if (ending == Ending.STILL_RUNNING) {
-                throw new ConflictException("still running after SIGKILL");
-            }
-            return ending.name().toLowerCase().replace('_', ' ');
+            stops.start(c.id(), target(c), () -> {
+                String thawed = frozen(c) ? thaw(c) : "";
+                if (viaUnit) {
+                    return thawed + stops.stopUnit(unit);
+                }
+                List<ProcessInfo> targets = c.id().startsWith("pid-") ? List.of(c.init()) : c.processes();
+                Ending ending = control.stop(targets, GRACE);
+                if (ending == Ending.STILL_RUNNING) {
+                    throw new ConflictException(thawed + "still running after SIGKILL");
+                }
+                return thawed + ending.name().toLowerCase().replace('_', ' ') + stops.unitNow(unit);
+            }, outcome -> audit.record("container-stopped", target(c), Map.of(), outcome));
+            return "stopping";
         });
+    }
+
+    /** Thaws a frozen container before its stop; says so in the outcome. */
+    private String thaw(Container c) {
+        if (freezer.usesV1Freezer()) {
+            freezer.thawProcesses(c.id());
+        } else {
+            freezer.freezeCgroup(c.cgroup(), false);
+        }
+        return "thawed, then ";
     }
 
     @PreAuthorize("hasRole('OPERATOR')")
@@ -150,7 +176,7 @@ public class ContainerActions {
         }
         TransientService service = new TransientService(request.unit(), "forking",
                 "Hostdeck sandbox " + request.name() + ": " + String.join(" ", request.command()),
-                sandboxes.command(request.initArgs()), now, SANDBOX_STOP_TIMEOUT);
+                sandboxes.command(request.initArgs()), now, SANDBOX_STOP_TIMEOUT, SANDBOX_START_TIMEOUT);
         try {
             JobOutcome outcome = systemd.startTransient(service);
             if (outcome.done() && !later.isEmpty()) {
@@ -201,9 +227,13 @@ public class ContainerActions {
         return scanner.scan();
     }
 
-    private String audited(String action, Container c, Map<String, String> args, java.util.function.Supplier<String> work) {
-        String target = c.id() + " (" + c.runtime() + (c.runtimeId().isEmpty() ? "" : " " + c.runtimeId()) + ", init "
+    private static String target(Container c) {
+        return c.id() + " (" + c.runtime() + (c.runtimeId().isEmpty() ? "" : " " + c.runtimeId()) + ", init "
                 + c.init().pid() + ")";
+    }
+
+    private String audited(String action, Container c, Map<String, String> args, java.util.function.Supplier<String> work) {
+        String target = target(c);
         try {
             String outcome = work.get();
             audit.record(action, target, args, outcome);

@@ -42,7 +42,7 @@ class ContainerQueries {
     }
 
     /** The list; services that systemd's own sandboxing gave namespaces only with {@code sandboxes=shown}. */
-    record Listing(List<ContainerRow> rows, int hiddenSandboxes, boolean sandboxesShown) {
+    record Listing(List<ContainerRow> rows, int hiddenSandboxes, boolean sandboxesShown, boolean ownReference) {
     }
 
     /** One namespace: its type and inode, its processes (lowest PID first), the user namespace of the first. */
@@ -50,7 +50,7 @@ class ContainerQueries {
     }
 
     /** Every namespace like lsns; with a pid, also that process. */
-    record Namespaces(Map<NsType, Long> hostNs, List<NsRow> rows, ProcessInfo process) {
+    record Namespaces(Map<NsType, Long> hostNs, List<NsRow> rows, ProcessInfo process, boolean ownReference) {
     }
 
     Listing list(String sandboxes) {
@@ -62,14 +62,15 @@ class ContainerQueries {
         double uptime = procFs.uptimeSeconds();
         List<ContainerRow> rows = new ArrayList<>();
         int hidden = 0;
-        for (Container c : scanner.scan().containers()) {
+        Snapshot s = scanner.scan();
+        for (Container c : s.containers()) {
             if (c.serviceSandbox() && !all) {
                 hidden++;
             } else {
                 rows.add(row(c, uptime));
             }
         }
-        return new Listing(rows, hidden, all);
+        return new Listing(rows, hidden, all, s.ownReference());
     }
 
     ContainerRow one(String id) {
@@ -101,7 +102,7 @@ class ContainerQueries {
         }
         List<NsRow> rows = new ArrayList<>(byKey.values());
         rows.sort(Comparator.comparing((NsRow r) -> r.type().ordinal()).thenComparingLong(NsRow::inode));
-        return new Namespaces(s.hostNs(), rows, process);
+        return new Namespaces(s.hostNs(), rows, process, s.ownReference());
     }
 
     private ContainerRow row(Container c, double uptime) {

@@ -43,8 +43,10 @@ class ContainersApi {
 
     private final ContainerQueries queries;
     private final ContainerActions actions;
+    private final ContainerStops stops;
 
-    ContainersApi(ContainerQueries queries, ContainerActions actions) {
+    ContainersApi(ContainerQueries queries, ContainerActions actions, ContainerStops stops) {
+        this.stops = stops;
         this.queries = queries;
         this.actions = actions;
     }
@@ -82,9 +84,18 @@ class ContainersApi {
     }
 
     @PostMapping("/containers/{id}/stop")
-    @Operation(summary = "Stops it: through systemd when it is a unit's, else SIGTERM then SIGKILL after 10 s (OPERATOR)")
-    Outcome stop(@PathVariable String id) {
-        return new Outcome(id, "stop", actions.stop(id));
+    @Operation(summary = "Starts stopping it and answers 202 \"stopping\" at once: thawed first when frozen, then through"
+            + " systemd when it is a unit's, else SIGTERM; SIGKILL after 10 s. The outcome: GET /api/containers/stops,"
+            + " or the live channel's container-stops topic (OPERATOR)")
+    org.springframework.http.ResponseEntity<Outcome> stop(@PathVariable String id) {
+        return org.springframework.http.ResponseEntity.accepted().body(new Outcome(id, "stop", actions.stop(id)));
+    }
+
+    @GetMapping("/containers/stops")
+    @Operation(summary = "The container stops in progress and the last that ended, newest first, with their outcome")
+    List<ContainerStops.Stop> stops() {
+        io.hostdeck.security.Scope.current().requireAll("container stops");
+        return stops.recent();
     }
 
     @PostMapping("/containers/{id}/{verb:freeze|thaw}")
@@ -143,6 +154,8 @@ class ContainersApi {
             out.put("process", ns.process());
         }
         out.put("hostNamespaces", ns.hostNs());
+        // PID 1's namespaces unreadable: Hostdeck's own stood in as the host's
+        out.put("hostNamespacesFrom", ns.ownReference() ? "hostdeck" : "pid1");
         out.put("namespaces", ns.rows().stream().map(r -> new Namespace(r.type(), r.inode(), r.first().pid(),
                 r.first().command(), r.userNs(), r.members().size())).toList());
         return out;

@@ -31,8 +31,10 @@ class ContainersController {
     private final ContainerQueries queries;
     private final CgroupSampler sampler;
     private final ContainerActions actions;
+    private final ContainerStops stops;
 
-    ContainersController(ContainerQueries queries, CgroupSampler sampler, ContainerActions actions) {
+    ContainersController(ContainerQueries queries, CgroupSampler sampler, ContainerActions actions, ContainerStops stops) {
+        this.stops = stops;
         this.queries = queries;
         this.sampler = sampler;
         this.actions = actions;
@@ -44,6 +46,8 @@ class ContainersController {
         model.addAttribute("rows", listing.rows());
         model.addAttribute("hiddenSandboxes", listing.hiddenSandboxes());
         model.addAttribute("sandboxesShown", listing.sandboxesShown());
+        model.addAttribute("ownReference", listing.ownReference());
+        model.addAttribute("stops", stops.recent());
         model.addAttribute("types", ContainerRow.TYPES);
         model.addAttribute("interval", sampler.interval().toMillis());
         return "containers/list";
@@ -106,8 +110,8 @@ class ContainersController {
 
     @PostMapping("/containers/{id}/stop")
     String stop(@PathVariable String id, RedirectAttributes redirect) {
-        String outcome = actions.stop(id);
-        redirect.addFlashAttribute("flash", Flash.ok("Stopped " + id + ": " + outcome + "."));
+        actions.stop(id);
+        redirect.addFlashAttribute("flash", Flash.ok("Stopping " + id + ": how it ends shows under Stops below."));
         return "redirect:/containers";
     }
 
@@ -133,6 +137,7 @@ class ContainersController {
         model.addAttribute("rows", ns.rows());
         model.addAttribute("hostNs", ns.hostNs());
         model.addAttribute("process", ns.process());
+        model.addAttribute("ownReference", ns.ownReference());
         return "containers/namespaces";
     }
 }

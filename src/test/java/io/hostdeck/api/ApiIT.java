@@ -64,6 +64,7 @@ class ApiIT extends AppOnTestbed {
             new Endpoint("GET", "/api/logs?unit=" + PROBE, null, "viewer"),
             new Endpoint("GET", "/api/containers", null, "viewer"),
             new Endpoint("GET", "/api/containers/pid-1", null, "viewer"),
+            new Endpoint("GET", "/api/containers/stops", null, "viewer"),
             new Endpoint("GET", "/api/namespaces", null, "viewer"),
             new Endpoint("GET", "/api/openapi.json", null, "viewer"),
             new Endpoint("GET", "/api/audit", null, "admin"),
@@ -476,7 +477,9 @@ class ApiIT extends AppOnTestbed {
             assertThat(json(api("POST", "/api/containers/" + id + "/thaw", operator, null)).path("result").asString())
                     .isEqualTo("thawed");
             var stop = api("POST", "/api/containers/" + id + "/stop", operator, null);
-            assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+            assertThat(stop.statusCode()).as(stop.body()).isEqualTo(202);
+            assertThat(json(stop).path("result").asString()).isEqualTo("stopping");
+            assertThat(stopEnded(id, operator).path("outcome").asString()).contains("unit " + unit + ".service");
             assertThat(ctl("is-active", unit + ".service")).isNotEqualTo("active");
             JsonNode ns = json(api("GET", "/api/namespaces", admin, null));
             assertThat(ns.path("namespaces").size()).isGreaterThan(0);
@@ -518,11 +521,26 @@ class ApiIT extends AppOnTestbed {
                     + " \"namespaces\": [\"pid\"]}");
             assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
             var stop = api("POST", "/api/containers/" + found.path("id").asString() + "/stop", admin, null);
-            assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+            assertThat(stop.statusCode()).as(stop.body()).isEqualTo(202);
+            assertThat(stopEnded(found.path("id").asString(), admin).path("state").asString()).isEqualTo("ended");
             assertThat(ctl("show", "-p", "LoadState", "--value", unit)).isEqualTo("not-found");
         } finally {
             inTestbed("systemctl", "stop", unit);
         }
+    }
+
+    /** The stop of container {@code id} from GET /api/containers/stops once it is no longer "stopping". */
+    private JsonNode stopEnded(String id, String token) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (JsonNode s : json(api("GET", "/api/containers/stops", token, null))) {
+                if (s.path("id").asString().equals(id) && !s.path("state").asString().equals("stopping")) {
+                    return s;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the stop of " + id + " did not end within 30 s");
     }
 
     @Test

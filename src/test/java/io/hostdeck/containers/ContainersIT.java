@@ -65,6 +65,30 @@ class ContainersIT extends AppOnTestbed {
         throw new AssertionError("no container running '" + command + "' within " + seconds + " s in\n" + page);
     }
 
+    private static final Pattern STOP_ROW = Pattern.compile(
+            "<tr data-id=\"((?:pid|net|mnt)-[0-9]+)\" data-state=\"([a-z]+)\">.*?<td class=\"stop-outcome\">([^<]*)</td>",
+            Pattern.DOTALL);
+
+    /**
+     * The stop of container {@code id} as the list page shows it once it is no longer "stopping":
+     * its state and outcome. A stop answers at once; this waits (up to {@code seconds}) for its end.
+     */
+    static String[] stopped(WebSession web, String id, double seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        String page = "";
+        while (System.nanoTime() < deadline) {
+            page = web.get("/containers").body();
+            Matcher m = STOP_ROW.matcher(page);
+            while (m.find()) {
+                if (m.group(1).equals(id) && !m.group(2).equals("stopping")) {
+                    return new String[] { m.group(2), m.group(3).replace("&#39;", "'") };
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the stop of " + id + " did not end within " + seconds + " s:\n" + page);
+    }
+
     private static List<String> badges(String row) {
         Matcher ns = Pattern.compile("<td class=\"ns\">(.*?)</td>", Pattern.DOTALL).matcher(row);
         assertThat(ns.find()).isTrue();
@@ -105,6 +129,9 @@ class ContainersIT extends AppOnTestbed {
 
         var stop = web.postForm("/containers/" + id + "/stop", "_csrf=" + enc(token));
         assertThat(stop.statusCode()).isEqualTo(302);
+        String[] ended = stopped(web, id, 30);
+        assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
+        assertThat(ended[1]).contains("unit hd-ns-sleep.service");
         assertThat(inTestbed("systemctl", "is-active", "hd-ns-sleep.service")).isNotEqualTo("active");
         assertThat(inTestbed("sh", "-c", "pgrep -f '^sleep 1001$' || true")).as("no process left").isEmpty();
         assertThat(web.get("/containers").body()).doesNotContain("sleep 1001");
@@ -219,6 +246,7 @@ class ContainersIT extends AppOnTestbed {
         assertThat(inTestbed("stat", "-c", "%u", "/proc/" + hostPid)).as("root inside is 100000 outside").isEqualTo("100000");
 
         assertThat(admin.postForm("/containers/" + id + "/stop", "_csrf=" + enc(execToken)).statusCode()).isEqualTo(302);
+        assertThat(stopped(admin, id, 30)[1]).contains("unit hostdeck-sandbox-hdbox1.service");
         assertThat(inTestbed("systemctl", "show", "-p", "LoadState", "--value", "hostdeck-sandbox-hdbox1.service"))
                 .as("the unit is forgotten").isEqualTo("not-found");
         assertThat(inTestbed("sh", "-c", "pgrep -f 'sleep (1004|600)' || true")).as("no process left").isEmpty();
@@ -302,6 +330,93 @@ class ContainersIT extends AppOnTestbed {
         assertThat(out.find()).as(ps).isTrue();
         assertThat(out.group(1).strip().lines().map(String::strip).toList()).as("ps inside")
                 .hasSize(2).first().isEqualTo("1 sleep");
+    }
+
+    @Test
+    void aServiceWhoseProcessMadeItsOwnPidAndNetworkNamespacesIsAContainerNotSystemdsSandboxing() throws Exception {
+        var viewer = logIn("viewer");
+        // what a Quadlet or any container manager in a unit looks like: systemd's sandboxing on the
+        // unit (its own /tmp, so a mount namespace), and a PID and network namespace made by its process
+        start("hd-ns-quadlet", "--property=PrivateTmp=yes", "--property=ProtectHostname=yes",
+                "unshare", "--pid", "--net", "--fork", "sleep", "1011");
+        String[] row = await(viewer, "sleep 1011", 5);
+        assertThat(row[0]).startsWith("pid-");
+        assertThat(row[1]).contains("<td class=\"runtime\">unshare</td>");
+        assertThat(badges(row[1])).contains("pid", "net");
+        String shown = viewer.get("/containers?sandboxes=shown").body();
+        Matcher rows = ROW.matcher(shown);
+        int ofTheUnit = 0;
+        while (rows.find()) {
+            if (rows.group(2).contains("sleep 1011")) {
+                ofTheUnit++;
+                assertThat(rows.group(2)).as("no part of the unit counts as systemd's sandboxing")
+                        .doesNotContain("<td class=\"runtime\">systemd</td>");
+            }
+        }
+        assertThat(ofTheUnit).as("the unit's processes are one container").isEqualTo(1);
+    }
+
+    @Test
+    void aFrozenContainerWhoseInitIgnoresSigtermStopsWithinHostdecksGraceAndTheOutcomeIsSystemds() throws Exception {
+        var operator = logIn("operator");
+        // systemd's own stop timeout (90 s by default) left as it is: Hostdeck's 10 s must end it
+        // (a network namespace too, so that unshare itself is the container's and the unit holds it alone)
+        inTestbed("systemd-run", "--unit=hd-ns-stubborn", "unshare", "--pid", "--net", "--fork", "sleep", "1012");
+        units.add("hd-ns-stubborn");
+        String id = await(operator, "sleep 1012", 5)[0];
+        String token = operator.pageToken("/containers/" + id);
+        assertThat(operator.postForm("/containers/" + id + "/freeze", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
+        assertThat(operator.get("/containers/" + id).body()).contains("id=\"frozen\"");
+
+        var received = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var ws = operator.openLive(operator.base(), received).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"container-stops\"}", true).join();
+
+        var stop = operator.postForm("/containers/" + id + "/stop", "_csrf=" + enc(token));
+        assertThat(stop.statusCode()).as("answered at once, not after the stop").isEqualTo(302);
+        assertThat(operator.get("/containers").body()).contains("Stopping " + id);
+
+        String[] ended = stopped(operator, id, 60);
+        assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
+        assertThat(ended[1]).startsWith("thawed, then unit hd-ns-stubborn.service")
+                .contains("SIGKILL after 10 s")
+                .as("what systemd ended the unit with, never just the job's 'done'").containsPattern("ended (failed|inactive) \\(");
+        String state = inTestbed("systemctl", "show", "-p", "ActiveState", "--value", "hd-ns-stubborn.service");
+        assertThat(ended[1]).contains("ended " + state + " (");
+        assertThat(inTestbed("sh", "-c", "pgrep -f '^sleep 1012$' || true")).as("no process left").isEmpty();
+
+        boolean stoppingSeen = false;
+        boolean endSeen = false;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!endSeen && System.nanoTime() < deadline) {
+            String m = received.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (m != null && m.contains("\"container-stops\"") && m.contains(id)) {
+                stoppingSeen |= m.contains("\"state\":\"stopping\"");
+                endSeen |= m.contains("SIGKILL after 10 s");
+            }
+        }
+        ws.abort();
+        assertThat(stoppingSeen).as("the live channel said it was stopping").isTrue();
+        assertThat(endSeen).as("and how it ended").isTrue();
+        assertThat(operator.postForm("/containers/" + id + "/stop", "_csrf=" + enc(token)).statusCode())
+                .as("gone now").isEqualTo(404);
+    }
+
+    @Test
+    void aSandboxLaunchFitsAHostTwentyTimesSlower() throws Exception {
+        var admin = logIn("admin");
+        String token = admin.pageToken("/containers/launch");
+        units.add("hostdeck-sandbox-hdslow.service");
+        // a CPU quota of 5 % makes this host a 20 times slower one for the launcher's JVM
+        var launched = admin.postForm("/containers/launch", "_csrf=" + enc(token) + "&name=hdslow&command="
+                + enc("sleep 1013") + "&namespaces=pid&namespaces=user&uidMap=" + enc("0 100000 65536")
+                + "&CPUQuota=" + enc("5%"));
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(302);
+        assertThat(admin.get("/containers").body()).as("launched, not failed").doesNotContain("Launching hostdeck-sandbox-hdslow");
+        assertThat(inTestbed("systemctl", "show", "-p", "TimeoutStartUSec", "--value", "hostdeck-sandbox-hdslow.service"))
+                .isEqualTo("4min 30s");
+        String id = await(admin, "sleep 1013", 10)[0];
+        assertThat(id).startsWith("pid-");
     }
 
     /** CPU µs the cgroup used over 1 s. */

@@ -16,6 +16,8 @@ final class Grouping {
 
     /** The namespaces systemd's sandboxing options give a service, without it being a container. */
     private static final java.util.Set<NsType> SANDBOXING = java.util.EnumSet.of(NsType.MNT, NsType.UTS, NsType.IPC);
+    /** The namespaces no sandboxing option of systemd gives a service's process on its own, but containers have. */
+    private static final NsType[] MADE_BY_CONTAINERS = { NsType.PID, NsType.NET };
 
     private Grouping() {
     }
@@ -42,8 +44,19 @@ final class Grouping {
                 groups.computeIfAbsent(pidGroupOf.getOrDefault(key, key), k -> new ArrayList<>()).add(p);
             }
         }
+        // cgroups in which some process made its own PID or network namespace: a container manager's
+        // unit (a Quadlet, `unshare --pid --net` in ExecStart), never just systemd's sandboxing
+        java.util.Set<String> containing = new java.util.HashSet<>();
+        for (ProcessInfo p : processes) {
+            for (NsType t : MADE_BY_CONTAINERS) {
+                Long ns = p.namespaces().get(t);
+                if (ns != null && !ns.equals(hostNs.get(t))) {
+                    containing.add(p.cgroup());
+                }
+            }
+        }
         List<Container> out = new ArrayList<>();
-        groups.forEach((key, members) -> out.add(container(key, members, hostNs)));
+        groups.forEach((key, members) -> out.add(container(key, members, hostNs, containing)));
         out.sort(Comparator.comparingLong((Container c) -> c.init().startTicks()).thenComparing(Container::id));
         return out;
     }
@@ -59,7 +72,8 @@ final class Grouping {
         return null;
     }
 
-    private static Container container(String key, List<ProcessInfo> members, Map<NsType, Long> hostNs) {
+    private static Container container(String key, List<ProcessInfo> members, Map<NsType, Long> hostNs,
+            java.util.Set<String> containing) {
         List<ProcessInfo> sorted = new ArrayList<>(members);
         sorted.sort(Comparator.comparingLong(ProcessInfo::startTicks).thenComparingLong(ProcessInfo::pid));
         ProcessInfo init = sorted.get(0);
@@ -80,7 +94,9 @@ final class Grouping {
             }
         });
         Runtimes.Identity who = Runtimes.of(init.cgroup());
-        if (who.runtime().equals("unshare") && init.cgroup().endsWith(".service") && SANDBOXING.containsAll(own.keySet())) {
+        boolean madeByAContainer = members.stream().anyMatch(p -> containing.contains(p.cgroup()));
+        if (who.runtime().equals("unshare") && init.cgroup().endsWith(".service") && SANDBOXING.containsAll(own.keySet())
+                && !madeByAContainer) {
             // what systemd's PrivateTmp=, ProtectSystem=, ProtectHostname=, PrivateIPC= give a service
             who = new Runtimes.Identity("systemd", init.cgroup().substring(init.cgroup().lastIndexOf('/') + 1));
         }

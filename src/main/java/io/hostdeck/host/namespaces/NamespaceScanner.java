@@ -29,6 +29,9 @@ import io.hostdeck.host.systemd.Systemd;
 @Component
 public class NamespaceScanner {
 
+    /** Hostdeck's own process, as its own PID namespace's /proc names it. */
+    static final Path SELF = Path.of("/proc/self");
+
     private final Path proc;
     private final ProcFs procFs;
     private final Systemd systemd;
@@ -39,8 +42,14 @@ public class NamespaceScanner {
         this.systemd = systemd;
     }
 
-    /** What one scan saw. */
-    public record Snapshot(Map<NsType, Long> hostNs, List<ProcessInfo> processes, List<Container> containers) {
+    /**
+     * What one scan saw.
+     *
+     * @param ownReference true when PID 1's namespaces could not be read (some hosts hide them even
+     *                     from root) and Hostdeck's own namespaces stood in as the host's
+     */
+    public record Snapshot(Map<NsType, Long> hostNs, List<ProcessInfo> processes, List<Container> containers,
+            boolean ownReference) {
 
         public Optional<Container> container(String id) {
             return containers.stream().filter(c -> c.id().equals(id)).findFirst();
@@ -75,9 +84,16 @@ public class NamespaceScanner {
     public Snapshot scan() {
         String prefix = cgroupPrefix();
         Map<NsType, Long> hostNs = namespaces(proc.resolve("1"));
+        boolean ownReference = false;
         if (hostNs.isEmpty()) {
-            throw new HostUnavailableException("cannot read the namespaces of PID 1 under " + proc
-                    + ": seeing other processes' namespaces takes root with CAP_SYS_PTRACE");
+            // some hosts hide PID 1's /proc/1/ns even from root (a sandboxing PID 1): Hostdeck's
+            // own namespaces, the host's when it runs as a host service, are the reference then
+            hostNs = namespaces(SELF);
+            ownReference = true;
+            if (hostNs.isEmpty()) {
+                throw new HostUnavailableException("cannot read the namespaces of PID 1 under " + proc
+                        + " nor Hostdeck's own: seeing processes' namespaces takes root with CAP_SYS_PTRACE");
+            }
         }
         List<ProcessInfo> processes = new ArrayList<>();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, NamespaceScanner::isPid)) {
@@ -89,7 +105,7 @@ public class NamespaceScanner {
         }
         processes.sort((a, b) -> Long.compare(a.pid(), b.pid()));
         return new Snapshot(hostNs, Collections.unmodifiableList(processes),
-                named(Grouping.containers(processes, hostNs)));
+                named(Grouping.containers(processes, hostNs)), ownReference);
     }
 
     /** Containers whose init (or another of their processes) leads a machine registered with machined, named so. */
@@ -114,7 +130,11 @@ public class NamespaceScanner {
         return Collections.unmodifiableList(out);
     }
 
-    /** One process, or empty when it is gone or is a kernel thread's (no namespaces to read). */
+    /**
+     * One process, or empty when it is gone or is a kernel thread: kernel threads have namespaces
+     * too ({@code kdevtmpfs} has a mount namespace of its own on every host) but are never a
+     * container.
+     */
     Optional<ProcessInfo> read(Path dir, String prefix) {
         long pid = Long.parseLong(dir.getFileName().toString());
         Map<NsType, Long> ns = namespaces(dir);
@@ -123,6 +143,9 @@ public class NamespaceScanner {
         }
         try {
             String status = Files.readString(dir.resolve("status"), StandardCharsets.UTF_8);
+            if (kernelThread(dir, status)) {
+                return Optional.empty();
+            }
             String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
             long ppid = 0;
             long uid = -1;
@@ -146,6 +169,44 @@ public class NamespaceScanner {
                     cgroup(Files.readString(dir.resolve("cgroup"), StandardCharsets.UTF_8), prefix), ns));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // gone meanwhile, or a line the kernel did not write that way
+        }
+    }
+
+    /**
+     * Whether the process is a kernel thread: an empty command line and either kthreadd (PID 2) or
+     * its child, or no executable ({@code /proc/PID/exe} cannot be read). Linux 6.4+ says so
+     * outright in status's "Kthread:" line. A process of a PID namespace may have PID 2 or PPid 2,
+     * but it has a command line.
+     */
+    static boolean kernelThread(Path dir, String status) {
+        long pid = -1;
+        long ppid = -1;
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Pid:")) {
+                pid = Long.parseLong(line.substring(4).strip());
+            } else if (line.startsWith("PPid:")) {
+                ppid = Long.parseLong(line.substring(5).strip());
+            } else if (line.startsWith("Kthread:")) {
+                return line.substring(8).strip().equals("1");
+            }
+        }
+        return emptyCommandLine(dir) && (pid == 2 || ppid == 2 || noExecutable(dir));
+    }
+
+    private static boolean emptyCommandLine(Path dir) {
+        try {
+            return Files.readAllBytes(dir.resolve("cmdline")).length == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean noExecutable(Path dir) {
+        try {
+            Files.readSymbolicLink(dir.resolve("exe"));
+            return false;
+        } catch (IOException e) {
+            return true; // ENOENT for a kernel thread (and a zombie, which is no container either)
         }
     }
 

@@ -19,6 +19,8 @@ public final class Runtimes {
             new Rule("docker", Pattern.compile("(?:^|/)docker-([0-9a-f]{12,64})\\.scope(?:/|$)")),
             new Rule("docker", Pattern.compile("(?:^|/)docker/([0-9a-f]{12,64})(?:/|$)")),
             new Rule("podman", Pattern.compile("(?:^|/)libpod-(?:conmon-)?([0-9a-f]{12,64})\\.scope(?:/|$)")),
+            // --cgroups=split (Quadlet's): the container below its service's cgroup
+            new Rule("podman", Pattern.compile("(?:^|/)libpod-payload-([0-9a-f]{12,64})(?:/|$)")),
             new Rule("containerd", Pattern.compile("(?:^|/)cri-containerd-([0-9a-f]{12,64})\\.scope(?:/|$)")),
             new Rule("cri-o", Pattern.compile("(?:^|/)crio-([0-9a-f]{12,64})\\.scope(?:/|$)")),
             new Rule("nspawn", Pattern.compile("(?:^|/)systemd-nspawn@([^/]+)\\.service(?:/|$)")),

@@ -39,6 +39,9 @@ import com.sun.jna.Pointer;
  */
 public final class SandboxInit {
 
+    /** How long a step waits for a helper process (unshare, nsenter): ms here, 10-30 times that on a slow host. */
+    static final long SLOW_HOST_WAIT_SECONDS = 60;
+
     static final int CLONE_NEWNS = 0x00020000;
     static final int CLONE_NEWCGROUP = 0x02000000;
     static final int CLONE_NEWUTS = 0x04000000;
@@ -195,7 +198,7 @@ public final class SandboxInit {
     static Throwable joined(Process command, Process holder) throws IOException, InterruptedException {
         Path wanted = Files.readSymbolicLink(Path.of("/proc/" + holder.pid() + "/ns/user"));
         Path ns = Path.of("/proc/" + command.pid() + "/ns/user");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SLOW_HOST_WAIT_SECONDS);
         while (System.nanoTime() < deadline) {
             if (!command.isAlive()) {
                 return new IOException("nsenter --user exited with " + command.exitValue());
@@ -209,7 +212,7 @@ public final class SandboxInit {
             }
             Thread.sleep(1);
         }
-        return new IOException("nsenter did not join the user namespace within 5 s");
+        return new IOException("nsenter did not join the user namespace within " + SLOW_HOST_WAIT_SECONDS + " s");
     }
 
     /**
@@ -221,14 +224,14 @@ public final class SandboxInit {
         Process holder = new ProcessBuilder("unshare", "--user", "--", "sleep", "600")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Path ns = Path.of("/proc/" + holder.pid() + "/ns/user");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SLOW_HOST_WAIT_SECONDS);
         // unshare execs sleep right after unshare(2): until then the holder is still in ours
         while (holder.isAlive() && Files.readSymbolicLink(ns).equals(ours) && System.nanoTime() < deadline) {
             Thread.sleep(2);
         }
         if (!holder.isAlive() || Files.readSymbolicLink(ns).equals(ours)) {
             holder.destroyForcibly();
-            throw new IOException("unshare --user made no user namespace within 5 s");
+            throw new IOException("unshare --user made no user namespace within " + SLOW_HOST_WAIT_SECONDS + " s");
         }
         String line = map[0] + " " + map[1] + " " + map[2] + "\n";
         Files.writeString(Path.of("/proc/" + holder.pid() + "/uid_map"), line);

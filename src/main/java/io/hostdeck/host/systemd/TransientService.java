@@ -14,9 +14,10 @@ import java.util.List;
  * @param argv        the command; argv[0] an absolute path
  * @param limits      resource properties, as for SetUnitProperties
  * @param stopTimeout how long systemd waits after SIGTERM before SIGKILL
+ * @param startTimeout how long systemd lets its start take (TimeoutStartSec) before it fails it
  */
 public record TransientService(String unit, String type, String description, List<String> argv, List<UnitSetting> limits,
-        Duration stopTimeout) {
+        Duration stopTimeout, Duration startTimeout) {
 
     public TransientService {
         if (!unit.endsWith(".service")) {

@@ -59,6 +59,23 @@ class GroupingTest {
     }
 
     @Test
+    void aServiceWhoseProcessesMadeTheirOwnPidOrNetworkNamespaceIsAContainerNotSystemdsSandboxing() {
+        // a Quadlet-like unit under PrivateTmp=: conmon-like parent in the unit's mount namespace 30,
+        // the container in PID namespace 10 with a network namespace 20 and a mount namespace 31 of its own
+        List<ProcessInfo> ps = List.of(
+                p(1, 1, "/init.scope", List.of(1L), HOST),
+                p(40, 10, "/system.slice/q.service", List.of(40L), ns(1, 2, 30, 4, 5, 6, 7, 8)),
+                p(41, 11, "/system.slice/q.service", List.of(41L, 1L), ns(10, 20, 31, 4, 5, 6, 7, 8)),
+                // a plain PrivateTmp= service stays systemd's
+                p(70, 7, "/system.slice/logind.service", List.of(70L), ns(1, 2, 32, 4, 5, 6, 7, 8)));
+        List<Container> cs = Grouping.containers(ps, HOST);
+        assertThat(cs).extracting(Container::id).containsExactly("mnt-32", "mnt-30", "pid-10");
+        assertThat(cs).filteredOn(c -> c.cgroup().equals("/system.slice/q.service"))
+                .allSatisfy(c -> assertThat(c.serviceSandbox()).as(c.id()).isFalse());
+        assertThat(cs.get(0).serviceSandbox()).as("logind").isTrue();
+    }
+
+    @Test
     void runtimesByCgroup() {
         assertThat(Runtimes.of("/machine.slice/libpod-abcdefabcdef0123.scope/container").runtime()).isEqualTo("podman");
         assertThat(Runtimes.of("/kubepods.slice/x/cri-containerd-abcdefabcdef0123.scope")).isEqualTo(
@@ -68,6 +85,8 @@ class GroupingTest {
         assertThat(Runtimes.of("/machine.slice/machine-my\\x2dbox.scope")).isEqualTo(new Runtimes.Identity("nspawn", "my-box"));
         assertThat(Runtimes.of("/lxc.payload.c1/init.scope")).isEqualTo(new Runtimes.Identity("lxc", "c1"));
         assertThat(Runtimes.of("/user.slice/session-2.scope").runtime()).isEqualTo("unshare");
+        assertThat(Runtimes.of("/system.slice/q.service/libpod-payload-abcdefabcdef0123")).as("Quadlet's --cgroups=split")
+                .isEqualTo(new Runtimes.Identity("podman", "abcdefabcdef0123"));
     }
 
     @Test
