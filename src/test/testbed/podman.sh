@@ -25,49 +25,12 @@ L=${1:?usage: podman.sh LEADER_PID}
 R=/proc/$L/root
 [ -d "$R/etc" ] || { echo "podman.sh: no testbed with leader PID $L" >&2; exit 1; }
 T=(nsenter -t "$L" -a)
-PKGS=(podman runc conmon)
-CACHE=${HOSTDECK_TESTBED_CACHE:-/var/cache/hostdeck-testbed}
-KEY=$(printf '%s\n' 1 "${PKGS[*]}" "$(cat "$R/etc/debian_version" 2>/dev/null)" | sha256sum | cut -c1-12)
-DEBS=$CACHE/podman-debs-$KEY
 start=$(date +%s.%N)
 log() { echo "podman.sh: $*" >&2; }
 
 # ------------------------------------------------------------------ 1. packages
-if "${T[@]}" sh -c 'command -v podman >/dev/null && command -v runc >/dev/null'; then
-    how=present
-elif [ -f "$DEBS/complete" ]; then
-    how=cached
-else
-    how=downloaded
-    log "resolving and downloading ${PKGS[*]} once into $DEBS"
-    # this machine's sources and package lists: no apt-get update in the testbed when they fit
-    cp /etc/apt/sources.list.d/*.sources "$R/etc/apt/sources.list.d/" 2>/dev/null && rm -f "$R/etc/apt/sources.list" || true
-    [ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$R/etc/apt/sources.list"
-    cp -n /etc/apt/apt.conf.d/* "$R/etc/apt/apt.conf.d/" 2>/dev/null || true
-    cp /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
-    mkdir -p "$R/var/lib/apt/lists"
-    cp /var/lib/apt/lists/*_InRelease /var/lib/apt/lists/*_Packages* "$R/var/lib/apt/lists/" 2>/dev/null || true
-    rm -f "$R"/var/cache/apt/archives/*.deb
-    dl() { chroot "$R" env DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends \
-           -o APT::Sandbox::User=root install --download-only "${PKGS[@]}" >&2; }
-    if ! dl; then
-        log "download failed with this machine's package lists: apt-get update in the testbed"
-        chroot "$R" apt-get -q -o APT::Sandbox::User=root update >&2
-        dl
-    fi
-    mkdir -p "$DEBS.tmp"; rm -f "$DEBS.tmp"/*.deb
-    cp "$R"/var/cache/apt/archives/*.deb "$DEBS.tmp/"
-    touch "$DEBS.tmp/complete"; rm -rf "$DEBS"; mv "$DEBS.tmp" "$DEBS"
-    rm -f "$R"/var/cache/apt/archives/*.deb
-fi
-if [ "$how" != present ]; then
-    mkdir -p "$R/tmp/podman-debs"
-    cp "$DEBS"/*.deb "$R/tmp/podman-debs/"
-    # all at once, so dpkg orders the dependencies itself; maintainer scripts run in the testbed
-    "${T[@]}" env DEBIAN_FRONTEND=noninteractive sh -c 'dpkg -i --force-confdef /tmp/podman-debs/*.deb >/tmp/podman-dpkg.log 2>&1' \
-        || { cat "$R/tmp/podman-dpkg.log" >&2; exit 1; }
-    rm -rf "$R/tmp/podman-debs"
-fi
+how=$(DEBS_PRESENT_CHECK='command -v podman >/dev/null && command -v runc >/dev/null' \
+    bash "$(dirname "$0")/debs.sh" "$L" podman podman runc conmon)
 
 # ------------------------------------------------------------------ 2. storage, image, socket
 "${T[@]}" sh -c 'mkdir -p /var/lib/containers /etc/containers
