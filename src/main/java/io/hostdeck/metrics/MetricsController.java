@@ -27,8 +27,11 @@ class MetricsController {
     private final CgroupSampler sampler;
     private final Systemd systemd;
     private final byte[] token;
+    private final io.hostdeck.host.runtime.ContainerRuntimes runtimes;
 
-    MetricsController(CgroupSampler sampler, Systemd systemd, @Value("${hostdeck.metrics.token:}") String token) {
+    MetricsController(CgroupSampler sampler, Systemd systemd, @Value("${hostdeck.metrics.token:}") String token,
+            io.hostdeck.host.runtime.ContainerRuntimes runtimes) {
+        this.runtimes = runtimes;
         this.sampler = sampler;
         this.systemd = systemd;
         this.token = token.getBytes(StandardCharsets.UTF_8);
@@ -46,6 +49,8 @@ class MetricsController {
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer realm=\"hostdeck metrics\"")
                     .contentType(MediaType.TEXT_PLAIN).body("a bearer token is needed (hostdeck.metrics.token)\n");
         }
-        return ResponseEntity.ok().contentType(TEXT_FORMAT).body(PrometheusText.render(sampler.samples(), systemd.listUnits()));
+        java.util.Map<String, io.hostdeck.host.runtime.RuntimeContainer> byId = new java.util.HashMap<>();
+        runtimes.view().containers().forEach(c -> byId.put(c.id(), c));
+        return ResponseEntity.ok().contentType(TEXT_FORMAT).body(PrometheusText.render(sampler.samples(), systemd.listUnits(), byId));
     }
 }

@@ -1,0 +1,215 @@
+package io.hostdeck.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.hostdeck.support.AppOnTestbed;
+import io.hostdeck.support.WebSession;
+import io.hostdeck.testbed.Podman;
+
+/**
+ * Containers through their runtime's API: real podman in the testbed with podman.socket started
+ * (Podman's Docker-compatible API on /run/podman/podman.sock, which Hostdeck finds under the
+ * target's root). Names, image, published ports and labels on the list and the page; stop with
+ * the container's own stop timeout, pause as podman sees it, start, remove, logs; and with the
+ * socket stopped, the kernel's view still lists the containers and says the API is not answering.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RuntimesIT extends AppOnTestbed {
+
+    private static final Pattern ROW = Pattern.compile("<tr[^>]* data-id=\"([a-z]+-[0-9]+)\" data-name=\"([^\"]+)\"[^>]*>(.*?)</tr>",
+            Pattern.DOTALL);
+    private static final List<String> NAMES = List.of("rweb", "ridle", "rpause", "rlog", "rgone");
+
+    private Podman podman;
+
+    @BeforeAll
+    void installPodman() {
+        podman = Podman.install(testbed());
+        podman.removeQuietly(NAMES.toArray(String[]::new));
+    }
+
+    @AfterAll
+    void removeContainers() {
+        inTestbed("systemctl", "start", "podman.socket");
+        podman.removeQuietly(NAMES.toArray(String[]::new));
+    }
+
+    /** The list's row named {@code name} (by the runtime), polled for up to 10 s. */
+    private static String row(WebSession web, String name) throws InterruptedException {
+        String page = "";
+        for (int i = 0; i < 50; i++) {
+            page = web.get("/containers").body();
+            Matcher m = ROW.matcher(page);
+            while (m.find()) {
+                if (m.group(2).equals(name)) {
+                    return m.group(3);
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + " not listed by name:\n" + page);
+    }
+
+    private static String post(WebSession web, String path) {
+        String token = web.pageToken("/containers");
+        return web.postForm(path, "_csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8)).statusCode() + "";
+    }
+
+    @Test
+    @Order(1)
+    void namesImagesPortsAndLabelsComeFromPodman() throws Exception {
+        String id = podman.run("rweb", List.of("-p", "127.0.0.1:18080:80", "--label", "com.docker.compose.project=shop",
+                "--label", "com.docker.compose.service=web", "--restart", "on-failure:3"), "/bin/sleep", "100001");
+        var viewer = logIn("viewer");
+        String row = row(viewer, "rweb");
+        assertThat(row).contains("href=\"/containers/podman/rweb\"").contains(">rweb</a>")
+                .contains("<td class=\"runtime\">podman</td>").contains("<td class=\"image\">" + Podman.IMAGE + "</td>")
+                .contains("127.0.0.1:18080→80/tcp").contains("running");
+        String page = viewer.get("/containers/podman/rweb").body();
+        assertThat(page).contains(id).contains(Podman.IMAGE).contains("shop / web").contains("on-failure")
+                .contains("127.0.0.1:18080→80/tcp").contains("/machine.slice/libpod-" + id + ".scope");
+        // by its id too, and the same in the JSON API
+        assertThat(viewer.get("/containers/podman/" + id.substring(0, 12)).body()).contains("<h1 id=\"container-name\">rweb</h1>");
+        String json = viewer.get("/api/containers/podman/rweb").body();
+        assertThat(json).contains("\"name\":\"rweb\"").contains("\"image\":\"" + Podman.IMAGE + "\"")
+                .contains("\"com.docker.compose.project\":\"shop\"").contains("\"hostPort\":18080")
+                .contains("\"restartPolicy\":\"on-failure\"");
+        assertThat(viewer.get("/api/containers").body()).contains("\"href\":\"/containers/podman/rweb\"");
+        // the kernel view's page says who owns it
+        Matcher k = Pattern.compile("href=\"(/containers/(?:pid|net|mnt)-[0-9]+)\"").matcher(page);
+        assertThat(k.find()).isTrue();
+        assertThat(viewer.get(k.group(1)).body()).contains("id=\"runtime-link\" href=\"/containers/podman/rweb\"");
+        // the metrics carry podman's name and image, as cAdvisor's do
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(viewer.base() + "/metrics")).header("Authorization", "Bearer " + METRICS_TOKEN).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("container_memory_usage_bytes\\{id=\"[^\"]*libpod-" + id
+                + "\\.scope\",name=\"rweb\",container_runtime=\"podman\",container_id=\"" + id + "\",image=\""
+                + Pattern.quote(Podman.IMAGE) + "\"\\}");
+    }
+
+    @Test
+    @Order(2)
+    void badNamesAndTimeoutsAreRefusedWithA4xx() {
+        var operator = logIn("operator");
+        assertThat(operator.get("/containers/podman/no-such-container").statusCode()).isEqualTo(404);
+        assertThat(operator.get("/containers/podman/bad%20name").statusCode()).isEqualTo(400);
+        assertThat(operator.get("/containers/podman/rweb/logs?tail=0").statusCode()).isEqualTo(400);
+        String token = operator.pageToken("/containers");
+        assertThat(operator.postForm("/containers/podman/rweb/stop", "timeout=soon&_csrf="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+        assertThat(podman.podman("inspect", "-f", "{{.State.Status}}", "rweb")).isEqualTo("running");
+        // a viewer acts on nothing
+        var viewer = logIn("viewer");
+        assertThat(post(viewer, "/containers/podman/rweb/pause")).isEqualTo("403");
+        // a grant scoped to some units sees no container
+        var scoped = logIn("appop");
+        assertThat(scoped.get("/containers/podman/rweb").statusCode()).isEqualTo(403);
+        assertThat(post(scoped, "/containers/podman/rweb/stop")).isEqualTo("403");
+        assertThat(podman.podman("inspect", "-f", "{{.State.Status}}", "rweb")).isEqualTo("running");
+    }
+
+    @Test
+    @Order(3)
+    void aSigtermIgnoringContainerStopsThroughPodmanWithinItsStopTimeout() throws Exception {
+        podman.run("ridle", List.of("--stop-timeout", "3"), "/bin/sleep", "100002");
+        var operator = logIn("operator");
+        row(operator, "ridle");
+        assertThat(post(operator, "/containers/podman/ridle/stop")).isEqualTo("302");
+        String[] ended = ContainersIT.stopped(operator, "podman/ridle", 60);
+        assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
+        assertThat(ended[1]).startsWith("podman stopped ridle in ").endsWith("(stop timeout 3 s)");
+        double seconds = Double.parseDouble(ended[1].replaceAll(".* in ([0-9.]+) s .*", "$1"));
+        // podman's own timeout (3 s, then its SIGKILL), nowhere near systemd's 90 s for the scope
+        assertThat(seconds).as(ended[1]).isLessThan(30);
+        assertThat(podman.podman("inspect", "-f", "{{.State.Status}}", "ridle")).isEqualTo("exited");
+        // no longer running: listed by its runtime under "Not running", its page by name still there
+        assertThat(operator.get("/containers").body()).contains("data-name=\"ridle\" class=\"runtime-row\"");
+        String page = operator.get("/containers/podman/ridle").body();
+        assertThat(page).contains("id=\"container-state\">exited<").contains("id=\"no-kernel-view\"")
+                .contains("id=\"action-start\"");
+        // and it starts again, under the same URL
+        assertThat(post(operator, "/containers/podman/ridle/start")).isEqualTo("302");
+        assertThat(podman.podman("inspect", "-f", "{{.State.Status}}", "ridle")).isEqualTo("running");
+        assertThat(row(operator, "ridle")).contains("href=\"/containers/podman/ridle\"");
+        assertThat(auditLines()).anyMatch(l -> l.contains("container-stopped") && l.contains("podman ridle"));
+    }
+
+    @Test
+    @Order(4)
+    void pauseShowsInPodmanPs() throws Exception {
+        podman.run("rpause", List.of(), "/bin/sleep", "100003");
+        var operator = logIn("operator");
+        row(operator, "rpause");
+        assertThat(post(operator, "/containers/podman/rpause/pause")).isEqualTo("302");
+        assertThat(podman.podman("ps", "-a", "--filter", "name=^rpause$", "--format", "{{.State}}")).isEqualTo("paused");
+        assertThat(operator.get("/containers/podman/rpause").body()).contains("id=\"paused\"").contains("id=\"action-unpause\"");
+        assertThat(post(operator, "/containers/podman/rpause/unpause")).isEqualTo("302");
+        assertThat(podman.podman("ps", "-a", "--filter", "name=^rpause$", "--format", "{{.State}}")).isEqualTo("running");
+    }
+
+    @Test
+    @Order(5)
+    void logsComeFromPodmansLogApi() throws Exception {
+        podman.run("rlog", List.of(), "/bin/sh", "-c", "echo hello-from-rlog; echo and-from-stderr >&2; exec sleep 100004");
+        var viewer = logIn("viewer");
+        String logs = "";
+        for (int i = 0; i < 50 && !logs.contains("and-from-stderr"); i++) {
+            logs = viewer.get("/containers/podman/rlog/logs?tail=50").body();
+            Thread.sleep(200);
+        }
+        assertThat(logs).contains("hello-from-rlog\n").contains("and-from-stderr\n");
+        assertThat(viewer.get("/api/containers/podman/rlog/logs?tail=1").body()).doesNotContain("hello-from-rlog");
+    }
+
+    @Test
+    @Order(6)
+    void onlyAnAdminRemovesAndOnlyAStoppedContainer() throws Exception {
+        podman.run("rgone", List.of(), "/bin/sleep", "100005");
+        var admin = logIn("admin");
+        var operator = logIn("operator");
+        row(admin, "rgone");
+        assertThat(post(admin, "/containers/podman/rgone/remove")).isEqualTo("409");
+        podman.podman("stop", "-t", "0", "rgone");
+        assertThat(post(operator, "/containers/podman/rgone/remove")).isEqualTo("403");
+        assertThat(post(admin, "/containers/podman/rgone/remove")).isEqualTo("302");
+        assertThat(podman.podman("ps", "-a", "--filter", "name=^rgone$", "--format", "{{.Names}}")).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void withTheSocketStoppedTheKernelViewStillListsEveryContainer() throws Exception {
+        String web = podman.podman("inspect", "-f", "{{.Id}}", "rweb");
+        String idle = podman.podman("inspect", "-f", "{{.Id}}", "ridle");
+        inTestbed("systemctl", "stop", "podman.socket", "podman.service");
+        try {
+            var viewer = logIn("viewer");
+            String page = viewer.get("/containers").body();
+            assertThat(page).contains("podman&#39;s API is not answering");
+            // both still there, from the kernel's view: podman's, under their id
+            assertThat(page).contains(">" + web.substring(0, 12)).contains(">" + idle.substring(0, 12));
+            assertThat(viewer.get("/api/containers/runtimes").body()).contains("podman's API is not answering");
+        } finally {
+            inTestbed("systemctl", "start", "podman.socket");
+        }
+    }
+
+    private static List<String> auditLines() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(AUDIT_FILE);
+    }
+}
