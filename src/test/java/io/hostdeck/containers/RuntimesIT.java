@@ -131,7 +131,7 @@ class RuntimesIT extends AppOnTestbed {
         var operator = logIn("operator");
         row(operator, "ridle");
         assertThat(post(operator, "/containers/podman/ridle/stop")).isEqualTo("302");
-        String[] ended = ContainersIT.stopped(operator, "podman/ridle", 60);
+        String[] ended = stopped(operator, "podman/ridle", 60);
         assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
         assertThat(ended[1]).startsWith("podman stopped ridle in ").endsWith("(stop timeout 3 s)");
         double seconds = Double.parseDouble(ended[1].replaceAll(".* in ([0-9.]+) s .*", "$1"));
@@ -207,6 +207,23 @@ class RuntimesIT extends AppOnTestbed {
         } finally {
             inTestbed("systemctl", "start", "podman.socket");
         }
+    }
+
+    /** The state and outcome of the stop of {@code id} on the list once it has ended, polled. */
+    private static String[] stopped(WebSession web, String id, double seconds) throws InterruptedException {
+        Pattern stopRow = Pattern.compile("<tr data-id=\"" + Pattern.quote(id)
+                + "\" data-state=\"([a-z]+)\">.*?<td class=\"stop-outcome\">([^<]*)</td>", Pattern.DOTALL);
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        String page = "";
+        while (System.nanoTime() < deadline) {
+            page = web.get("/containers").body();
+            Matcher m = stopRow.matcher(page);
+            if (m.find() && !m.group(1).equals("stopping")) {
+                return new String[] { m.group(1), m.group(2).replace("&#39;", "'") };
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the stop of " + id + " did not end within " + seconds + " s:\n" + page);
     }
 
     private static List<String> auditLines() throws java.io.IOException {
