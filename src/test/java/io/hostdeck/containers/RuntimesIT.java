@@ -66,7 +66,7 @@ class RuntimesIT extends AppOnTestbed {
     }
 
     private static String post(WebSession web, String path) {
-        String token = web.pageToken("/containers");
+        String token = web.pageToken("/services");
         return web.postForm(path, "_csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8)).statusCode() + "";
     }
 
