@@ -16,7 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
 import io.hostdeck.support.AppOnTestbed;
+import io.hostdeck.support.Browser;
+import io.hostdeck.support.TestUsers;
 import io.hostdeck.support.WebSession;
 import io.hostdeck.testbed.Podman;
 
@@ -33,7 +42,7 @@ class RuntimesIT extends AppOnTestbed {
 
     private static final Pattern ROW = Pattern.compile("<tr[^>]* data-id=\"([a-z]+-[0-9]+)\" data-name=\"([^\"]+)\"[^>]*>(.*?)</tr>",
             Pattern.DOTALL);
-    private static final List<String> NAMES = List.of("rweb", "ridle", "rpause", "rlog", "rgone");
+    private static final List<String> NAMES = List.of("rweb", "ridle", "rpause", "rlog", "rgone", "rbrowse");
 
     private Podman podman;
 
@@ -224,6 +233,31 @@ class RuntimesIT extends AppOnTestbed {
             Thread.sleep(200);
         }
         throw new AssertionError("the stop of " + id + " did not end within " + seconds + " s:\n" + page);
+    }
+
+    /** In a real browser: the container opened by its name from the list, stopped, its state changing on the page. */
+    @Test
+    @Order(8)
+    void aBrowserOpensAContainerByItsNameStopsItAndSeesTheStateChange() throws Exception {
+        podman.run("rbrowse", List.of("--stop-timeout", "2"), "/bin/sleep", "100006");
+        try (Browser browser = new Browser(port)) {
+            browser.logIn("operator", TestUsers.PASSWORD);
+            browser.open("/containers");
+            browser.waitFor(By.cssSelector("tr[data-name='rbrowse'] td.name a")).click();
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(
+                    ExpectedConditions.textToBe(By.id("container-name"), "rbrowse"));
+            assertThat(browser.path()).isEqualTo("/containers/podman/rbrowse");
+            assertThat(browser.waitFor(By.id("container-state")).getText()).isEqualTo("running");
+            browser.driver().findElement(By.id("action-stop")).click();
+            var alert = new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+            assertThat(alert.getText()).isEqualTo("Stop rbrowse? Its stop signal, then SIGKILL after 2 s.");
+            alert.accept();
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(
+                    ExpectedConditions.textToBe(By.id("container-state"), "exited"));
+            assertThat(browser.driver().findElement(By.id("action-start")).isDisplayed()).isTrue();
+            browser.screenshot(Path.of("target", "screenshots", "runtime-container.png"));
+        }
+        assertThat(podman.podman("inspect", "-f", "{{.State.Status}}", "rbrowse")).isEqualTo("exited");
     }
 
     private static List<String> auditLines() throws java.io.IOException {
