@@ -98,10 +98,12 @@ class ContainersApi {
         return new RuntimeDetailJson(d.container(), d.row() == null ? null : summary(d.row()));
     }
 
-    @GetMapping(value = "/containers/{runtime:docker|podman}/{name}/logs", produces = "text/plain;charset=UTF-8")
+    @GetMapping("/containers/{runtime:docker|podman}/{name}/logs")
     @Operation(summary = "Its last tail= lines of output (default 200) through the runtime's log API")
-    String runtimeLogs(@PathVariable String runtime, @PathVariable String name, @RequestParam(defaultValue = "200") String tail) {
-        return queries.logs(RuntimeRef.parse(runtime, name), ContainerQueries.tail(tail));
+    ResponseEntity<String> runtimeLogs(@PathVariable String runtime, @PathVariable String name,
+            @RequestParam(defaultValue = "200") String tail) {
+        return ResponseEntity.ok().contentType(org.springframework.http.MediaType.parseMediaType("text/plain;charset=UTF-8"))
+                .body(queries.logs(RuntimeRef.parse(runtime, name), ContainerQueries.tail(tail)));
     }
 
     @PostMapping("/containers/{runtime:docker|podman}/{name}/{verb:stop|start|restart|pause|unpause|remove}")

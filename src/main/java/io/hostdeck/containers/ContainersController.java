@@ -118,10 +118,13 @@ class ContainersController {
     }
 
     /** Its last lines of output from the runtime's log API, as plain text. */
-    @GetMapping(value = "/containers/{runtime:docker|podman}/{name}/logs", produces = "text/plain;charset=UTF-8")
+    @GetMapping("/containers/{runtime:docker|podman}/{name}/logs")
     @org.springframework.web.bind.annotation.ResponseBody
-    String runtimeLogs(@PathVariable String runtime, @PathVariable String name, @RequestParam(defaultValue = "200") String tail) {
-        return queries.logs(RuntimeRef.parse(runtime, name), ContainerQueries.tail(tail));
+    org.springframework.http.ResponseEntity<String> runtimeLogs(@PathVariable String runtime, @PathVariable String name,
+            @RequestParam(defaultValue = "200") String tail) {
+        return org.springframework.http.ResponseEntity.ok()
+                .contentType(org.springframework.http.MediaType.parseMediaType("text/plain;charset=UTF-8"))
+                .body(queries.logs(RuntimeRef.parse(runtime, name), ContainerQueries.tail(tail)));
     }
 
     @PostMapping("/containers/{runtime:docker|podman}/{name}/{verb:stop|start|restart|pause|unpause|remove}")
