@@ -13,10 +13,7 @@ record RuntimeRef(String runtime, String name) {
             throw new io.hostdeck.error.InvalidInputException("runtime", "is one of " + ContainerRuntimes.RUNTIMES
                     + ", not '" + runtime + "'");
         }
-        if (name == null || !ContainerRuntimes.NAME.matcher(name).matches()) {
-            throw new io.hostdeck.error.InvalidInputException("container", "is a container name or id (letters, digits,"
-                    + " _ . -), not '" + name + "'");
-        }
+        ContainerRuntimes.checkName(name);
         return new RuntimeRef(runtime, name);
     }
 

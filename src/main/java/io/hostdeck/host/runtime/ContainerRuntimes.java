@@ -135,7 +135,8 @@ public class ContainerRuntimes {
         return api;
     }
 
-    static void checkName(String nameOrId) {
+    /** Refuses (400) what is no container name or id, before anything is asked. */
+    public static void checkName(String nameOrId) {
         if (nameOrId == null || !NAME.matcher(nameOrId).matches()) {
             throw new InvalidInputException("container", "is a container name or id (letters, digits, _ . -), not '"
                     + nameOrId + "'");
