@@ -125,7 +125,7 @@ public class ContainerActions {
             stops.start(ref.runtime() + "/" + c.name(), target, () -> {
                 long t0 = System.nanoTime();
                 String done = runtimeControl.stop(c, timeout);
-                return c.runtime() + " " + done + " " + c.name() + String.format(" in %.1f s", (System.nanoTime() - t0) / 1e9)
+                return c.runtime() + " " + done + " " + c.name() + String.format(java.util.Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
                         + " (stop timeout " + (timeout != null ? timeout : c.stopTimeout() != null ? c.stopTimeout()
                                 : RuntimeControl.DEFAULT_STOP_TIMEOUT) + " s)";
             }, outcome -> audit.record("container-stopped", target, args, outcome));

@@ -94,22 +94,26 @@ class RuntimesIT extends AppOnTestbed {
                 .contains("127.0.0.1:18080→80/tcp").contains("/machine.slice/libpod-" + id + ".scope");
         // by its id too, and the same in the JSON API
         assertThat(viewer.get("/containers/podman/" + id.substring(0, 12)).body()).contains("<h1 id=\"container-name\">rweb</h1>");
-        String json = viewer.get("/api/containers/podman/rweb").body();
+        String token = apiToken(viewer);
+        String json = api(viewer, token, "/api/containers/podman/rweb");
         assertThat(json).contains("\"name\":\"rweb\"").contains("\"image\":\"" + Podman.IMAGE + "\"")
                 .contains("\"com.docker.compose.project\":\"shop\"").contains("\"hostPort\":18080")
                 .contains("\"restartPolicy\":\"on-failure\"");
-        assertThat(viewer.get("/api/containers").body()).contains("\"href\":\"/containers/podman/rweb\"");
+        assertThat(api(viewer, token, "/api/containers")).contains("\"href\":\"/containers/podman/rweb\"");
         // the kernel view's page says who owns it
         Matcher k = Pattern.compile("href=\"(/containers/(?:pid|net|mnt)-[0-9]+)\"").matcher(page);
         assertThat(k.find()).isTrue();
         assertThat(viewer.get(k.group(1)).body()).contains("id=\"runtime-link\" href=\"/containers/podman/rweb\"");
         // the metrics carry podman's name and image, as cAdvisor's do
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(viewer.base() + "/metrics")).header("Authorization", "Bearer " + METRICS_TOKEN).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).containsPattern("container_memory_usage_bytes\\{id=\"[^\"]*libpod-" + id
+        Pattern series = Pattern.compile("container_memory_usage_bytes\\{id=\"[^\"]*libpod-" + id
                 + "\\.scope\",name=\"rweb\",container_runtime=\"podman\",container_id=\"" + id + "\",image=\""
                 + Pattern.quote(Podman.IMAGE) + "\"\\}");
+        String metrics = "";
+        for (int i = 0; i < 50 && !series.matcher(metrics).find(); i++) {
+            Thread.sleep(200); // the scope's first sample comes with the sampler's next tick
+            metrics = api(viewer, METRICS_TOKEN, "/metrics");
+        }
+        assertThat(metrics).containsPattern(series);
     }
 
     @Test
@@ -183,7 +187,8 @@ class RuntimesIT extends AppOnTestbed {
             Thread.sleep(200);
         }
         assertThat(logs).contains("hello-from-rlog\n").contains("and-from-stderr\n");
-        assertThat(viewer.get("/api/containers/podman/rlog/logs?tail=1").body()).doesNotContain("hello-from-rlog");
+        String last = api(viewer, apiToken(viewer), "/api/containers/podman/rlog/logs?tail=1");
+        assertThat(last).isEqualTo("and-from-stderr\n");
     }
 
     @Test
@@ -212,7 +217,7 @@ class RuntimesIT extends AppOnTestbed {
             assertThat(page).contains("podman&#39;s API is not answering");
             // both still there, from the kernel's view: podman's, under their id
             assertThat(page).contains(">" + web.substring(0, 12)).contains(">" + idle.substring(0, 12));
-            assertThat(viewer.get("/api/containers/runtimes").body()).contains("podman's API is not answering");
+            assertThat(api(viewer, apiToken(viewer), "/api/containers/runtimes")).contains("podman's API is not answering");
         } finally {
             inTestbed("systemctl", "start", "podman.socket");
         }
@@ -258,6 +263,23 @@ class RuntimesIT extends AppOnTestbed {
             browser.screenshot(Path.of("target", "screenshots", "runtime-container.png"));
         }
         assertThat(podman.podman("inspect", "-f", "{{.State.Status}}", "rbrowse")).isEqualTo("exited");
+    }
+
+    /** A personal API token of {@code web}'s user, made on /tokens (the API takes no session). */
+    private static String apiToken(WebSession web) {
+        var r = web.postForm("/tokens", "name=runtimes-it&days=1&_csrf="
+                + URLEncoder.encode(web.pageToken("/tokens"), StandardCharsets.UTF_8));
+        Matcher m = Pattern.compile("id=\"token-secret\">(hd_[0-9a-f]{16}_[A-Za-z0-9_-]{43})<").matcher(r.body());
+        assertThat(m.find()).as(r.body()).isTrue();
+        return m.group(1);
+    }
+
+    private static String api(WebSession web, String token, String path) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(web.base() + path)).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return r.body();
     }
 
     private static List<String> auditLines() throws java.io.IOException {
