@@ -137,6 +137,17 @@ class ContainerQueries {
         return Integer.parseInt(timeout.strip());
     }
 
+    /** Checks the reader and finds the container whose output it will follow. */
+    RuntimeContainer toFollow(RuntimeRef ref) {
+        Scope.current().requireAll("a container's logs");
+        return runtimes.require(ref.runtime(), ref.name());
+    }
+
+    /** Follows its output into {@code out} (after {@link #toFollow} checked the reader). */
+    void follow(RuntimeContainer c, int tail, java.io.OutputStream out) throws java.io.IOException {
+        runtimes.followLogs(c, tail, out);
+    }
+
     /** Its last lines of output, through the runtime's log API. */
     String logs(RuntimeRef ref, int tail) {
         Scope.current().requireAll("a container's logs");

@@ -127,6 +127,30 @@ class ContainersController {
                 .body(queries.logs(RuntimeRef.parse(runtime, name), ContainerQueries.tail(tail)));
     }
 
+    /**
+     * Follows its output as plain text, like {@code podman logs -f}: the last tail= lines, then each
+     * new one as it comes, until the container ends or the reader leaves. It holds a request
+     * thread while it lasts (no async timeout cuts it short).
+     */
+    @GetMapping(value = "/containers/{runtime:docker|podman}/{name}/logs", params = "follow=true")
+    void followLogs(@PathVariable String runtime, @PathVariable String name, @RequestParam(defaultValue = "200") String tail,
+            jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+        RuntimeRef ref = RuntimeRef.parse(runtime, name);
+        int lines = ContainerQueries.tail(tail);
+        var c = queries.toFollow(ref);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.setHeader("X-Accel-Buffering", "no");
+        response.setHeader("Cache-Control", "no-store");
+        try {
+            queries.follow(c, lines, response.getOutputStream());
+        } catch (java.io.IOException e) {
+            if (!response.isCommitted()) {
+                throw new io.hostdeck.host.HostUnavailableException(runtime + "'s logs of " + c.name() + ": " + e.getMessage(), e);
+            }
+            // the reader left, or the runtime's stream broke off: nothing more to send
+        }
+    }
+
     @PostMapping("/containers/{runtime:docker|podman}/{name}/{verb:stop|start|restart|pause|unpause|remove}")
     String runtimeAction(@PathVariable String runtime, @PathVariable String name, @PathVariable String verb,
             @RequestParam(defaultValue = "") String timeout, RedirectAttributes redirect) {

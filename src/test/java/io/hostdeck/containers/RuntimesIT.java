@@ -179,16 +179,28 @@ class RuntimesIT extends AppOnTestbed {
     @Test
     @Order(5)
     void logsComeFromPodmansLogApi() throws Exception {
-        podman.run("rlog", List.of(), "/bin/sh", "-c", "echo hello-from-rlog; echo and-from-stderr >&2; exec sleep 100004");
+        podman.run("rlog", List.of(), "/bin/sh", "-c",
+                "echo hello-from-rlog; echo and-from-stderr >&2; sleep 2; echo later-line; exec sleep 100004");
         var viewer = logIn("viewer");
         String logs = "";
-        for (int i = 0; i < 50 && !logs.contains("and-from-stderr"); i++) {
+        for (int i = 0; i < 50 && !logs.contains("and-from-stderr"); i++) { // podman's log file may lag a little
             logs = viewer.get("/containers/podman/rlog/logs?tail=50").body();
             Thread.sleep(200);
         }
         assertThat(logs).contains("hello-from-rlog\n").contains("and-from-stderr\n");
+        // followed: the lines so far, then the one that comes later, on the same open answer
+        var followed = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(viewer.base() + "/containers/podman/rlog/logs?follow=true&tail=10"))
+                .header("Cookie", "HOSTDECK_SESSION=" + viewer.cookie("HOSTDECK_SESSION")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(followed.statusCode()).isEqualTo(200);
+        try (var lines = followed.body()) {
+            var first3 = java.util.concurrent.CompletableFuture.supplyAsync(() -> lines.limit(3).toList());
+            assertThat(first3.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .containsExactly("hello-from-rlog", "and-from-stderr", "later-line");
+        }
         String last = api(viewer, apiToken(viewer), "/api/containers/podman/rlog/logs?tail=1");
-        assertThat(last).isEqualTo("and-from-stderr\n");
+        assertThat(last).isEqualTo("later-line\n");
     }
 
     @Test

@@ -127,6 +127,14 @@ public class ContainerRuntimes {
         }
     }
 
+    /** Follows its output into {@code out}: the last {@code tail} lines, then each new one, until it ends or the reader leaves. */
+    public void followLogs(RuntimeContainer c, int tail, java.io.OutputStream out) throws IOException {
+        if (tail < 0 || tail > MAX_TAIL) {
+            throw new InvalidInputException("tail", "is between 0 and " + MAX_TAIL + ", not " + tail);
+        }
+        api(c.runtime()).follow(c.id(), tail, out);
+    }
+
     EngineApi api(String runtime) {
         EngineApi api = apis.get(runtime);
         if (api == null) {

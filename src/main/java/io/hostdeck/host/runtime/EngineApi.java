@@ -107,6 +107,67 @@ final class EngineApi {
     }
 
     /**
+     * Follows its output: the last {@code tail} lines, then each new one as the runtime sends it, to
+     * {@code out} (flushed per frame), until the container's output ends, {@code out} fails (the
+     * reader left), or the stream is closed.
+     */
+    void follow(String id, int tail, java.io.OutputStream out) throws IOException {
+        try (UnixHttp.Stream s = UnixHttp.stream(socket, "/containers/" + id + "/logs?stdout=true&stderr=true&follow=true&tail="
+                + tail, READ_TIMEOUT)) {
+            if (s.status() != 200) {
+                throw new IOException(runtime + " answered " + s.status() + " to its logs");
+            }
+            java.io.InputStream in = s.body();
+            int first = in.read();
+            if (first < 0) {
+                return;
+            }
+            byte[] head = new byte[8];
+            head[0] = (byte) first;
+            boolean framed = first <= 2;
+            if (!framed) {
+                out.write(first);
+                in.transferTo(new FlushingStream(out));
+                return;
+            }
+            byte[] buf = new byte[8192];
+            while (true) {
+                if (in.readNBytes(head, 1, 7) < 7) {
+                    return;
+                }
+                long n = (head[4] & 0xffL) << 24 | (head[5] & 0xff) << 16 | (head[6] & 0xff) << 8 | head[7] & 0xff;
+                while (n > 0) {
+                    int got = in.read(buf, 0, (int) Math.min(buf.length, n));
+                    if (got < 0) {
+                        return;
+                    }
+                    out.write(buf, 0, got);
+                    n -= got;
+                }
+                out.flush();
+                int next = in.read();
+                if (next < 0) {
+                    return;
+                }
+                head[0] = (byte) next;
+            }
+        }
+    }
+
+    /** Flushes after every write: a followed terminal's output reaches the reader as it comes. */
+    private static final class FlushingStream extends java.io.FilterOutputStream {
+        FlushingStream(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            out.flush();
+        }
+    }
+
+    /**
      * A container without a terminal has its output in frames: 1 byte stream (0 stdin, 1 stdout,
      * 2 stderr), 3 zero bytes, a 4-byte big-endian length, then the bytes. With a terminal it is raw.
      */

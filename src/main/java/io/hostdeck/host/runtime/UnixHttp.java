@@ -114,6 +114,117 @@ final class UnixHttp {
         }
     }
 
+    /**
+     * An answer whose body is read as it comes (a followed log): no deadline once the head is in,
+     * chunked transfer decoded; closing it closes the connection.
+     */
+    static final class Stream implements java.io.Closeable {
+        private final SocketChannel channel;
+        private final int status;
+        private final InputStream body;
+
+        private Stream(SocketChannel channel, int status, InputStream body) {
+            this.channel = channel;
+            this.status = status;
+            this.body = body;
+        }
+
+        int status() {
+            return status;
+        }
+
+        InputStream body() {
+            return body;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** Sends a GET and reads the head within {@code headTimeout}; the body is then read as it comes. */
+    static Stream stream(Path socket, String target, Duration headTimeout) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing is all the deadline does
+            }
+        }, headTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            OutputStream out = Channels.newOutputStream(channel);
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: hostdeck\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
+            String[] parts = line(in).split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP answer");
+            }
+            int code = Integer.parseInt(parts[1]);
+            boolean chunked = false;
+            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                String lower = h.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            if (!deadline.cancel(false)) {
+                throw new IOException("no answer within " + headTimeout.toSeconds() + " s");
+            }
+            return new Stream(channel, code, chunked ? new Dechunked(in) : in);
+        } catch (IOException | RuntimeException e) {
+            deadline.cancel(false);
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** A chunked body as the bytes it carries. */
+    private static final class Dechunked extends InputStream {
+        private final InputStream in;
+        private long left;
+        private boolean done;
+
+        Dechunked(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                String size = line(in);
+                if (size.isEmpty()) {
+                    size = line(in); // the CRLF after the previous chunk
+                }
+                int semi = size.indexOf(';');
+                left = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).strip(), 16);
+                if (left == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int got = in.read(b, off, (int) Math.min(len, left));
+            if (got < 0) {
+                throw new EOFException("the answer ended inside a chunk");
+            }
+            left -= got;
+            return got;
+        }
+    }
+
     /** Copies n bytes (-1: to the end); false when the cap came first. */
     private static boolean copy(InputStream in, ByteArrayOutputStream body, long n, int maxBody) throws IOException {
         byte[] buf = new byte[8192];

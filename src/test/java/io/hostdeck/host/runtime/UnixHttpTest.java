@@ -121,6 +121,18 @@ class UnixHttpTest {
     }
 
     @Test
+    void aFollowedLogIsWrittenFrameByFrameFromAChunkedAnswer() throws Exception {
+        String frame1 = "\u0001\0\0\0\0\0\0\u0003ab\n";
+        String frame2 = "\u0002\0\0\0\0\0\0\u0002e\n";
+        serve("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(frame1.length()) + "\r\n" + frame1
+                + "\r\n" + Integer.toHexString(frame2.length()) + "\r\n" + frame2 + "\r\n0\r\n\r\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new EngineApi("podman", socket).follow("abc", 10, out);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("ab\ne\n");
+        assertThat(request.get()).startsWith("GET /containers/abc/logs?stdout=true&stderr=true&follow=true&tail=10 HTTP/1.1\r\n");
+    }
+
+    @Test
     void logFramesAreTakenApartAndRawOutputKept() {
         byte[] framed = new byte[] { 1, 0, 0, 0, 0, 0, 0, 3, 'a', 'b', '\n', 2, 0, 0, 0, 0, 0, 0, 2, 'e', '\n' };
         assertThat(EngineApi.demultiplex(framed)).isEqualTo("ab\ne\n");
