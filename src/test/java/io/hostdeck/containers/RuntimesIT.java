@@ -152,7 +152,7 @@ class RuntimesIT extends AppOnTestbed {
         assertThat(seconds).as(ended[1]).isLessThan(30);
         assertThat(podman.podman("inspect", "-f", "{{.State.Status}}", "ridle")).isEqualTo("exited");
         // no longer running: listed by its runtime under "Not running", its page by name still there
-        assertThat(operator.get("/containers").body()).contains("data-name=\"ridle\" class=\"runtime-row\"");
+        assertThat(operator.get("/containers").body()).contains("<tr class=\"runtime-row\" data-name=\"ridle\">");
         String page = operator.get("/containers/podman/ridle").body();
         assertThat(page).contains("id=\"container-state\">exited<").contains("id=\"no-kernel-view\"")
                 .contains("id=\"action-start\"");
@@ -170,10 +170,10 @@ class RuntimesIT extends AppOnTestbed {
         var operator = logIn("operator");
         row(operator, "rpause");
         assertThat(post(operator, "/containers/podman/rpause/pause")).isEqualTo("302");
-        assertThat(podman.podman("ps", "-a", "--filter", "name=^rpause$", "--format", "{{.State}}")).isEqualTo("paused");
+        assertThat(podman.podman("ps", "-a", "--filter", "name=^rpause$", "--format", "{{.State}}")).isEqualToIgnoringCase("paused");
         assertThat(operator.get("/containers/podman/rpause").body()).contains("id=\"paused\"").contains("id=\"action-unpause\"");
         assertThat(post(operator, "/containers/podman/rpause/unpause")).isEqualTo("302");
-        assertThat(podman.podman("ps", "-a", "--filter", "name=^rpause$", "--format", "{{.State}}")).isEqualTo("running");
+        assertThat(podman.podman("ps", "-a", "--filter", "name=^rpause$", "--format", "{{.State}}")).isEqualToIgnoringCase("running");
     }
 
     @Test
@@ -220,15 +220,17 @@ class RuntimesIT extends AppOnTestbed {
     @Test
     @Order(7)
     void withTheSocketStoppedTheKernelViewStillListsEveryContainer() throws Exception {
-        String web = podman.podman("inspect", "-f", "{{.Id}}", "rweb");
-        String idle = podman.podman("inspect", "-f", "{{.Id}}", "ridle");
+        List<String> running = List.of(podman.podman("ps", "-q", "--no-trunc").split("\\s+"));
+        assertThat(running).hasSizeGreaterThanOrEqualTo(2);
         inTestbed("systemctl", "stop", "podman.socket", "podman.service");
         try {
             var viewer = logIn("viewer");
             String page = viewer.get("/containers").body();
             assertThat(page).contains("podman&#39;s API is not answering");
-            // both still there, from the kernel's view: podman's, under their id
-            assertThat(page).contains(">" + web.substring(0, 12)).contains(">" + idle.substring(0, 12));
+            // every running one still there, from the kernel's view: podman's, under its id
+            for (String id : running) {
+                assertThat(page).contains(">" + id + "</a>");
+            }
             assertThat(api(viewer, apiToken(viewer), "/api/containers/runtimes")).contains("podman's API is not answering");
         } finally {
             inTestbed("systemctl", "start", "podman.socket");
