@@ -125,6 +125,9 @@ class UnitStateFeed implements SmartLifecycle {
 
     @Override
     public void start() {
+        // a refresh still pending at stop() was cancelled with its executor: without this, a
+        // restarted feed (Spring pauses and resumes a cached test context) would wait for it forever
+        scheduled.set(false);
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "unit-state-feed");
             t.setDaemon(true);

@@ -76,8 +76,13 @@ class ContainersBrowserIT extends AppOnTestbed {
         assertThat(alert.getText()).startsWith("Stop pid-");
         alert.accept();
         new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(
-                ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Stopped pid-"));
-        assertThat(browser.driver().findElements(row)).as("gone from the list").isEmpty();
+                ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Stopping pid-"));
+        // the stop runs on: the list's refresh brings its outcome under Stops, and the row goes
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#container-stops td.stop-state"), "ended"));
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.invisibilityOfElementLocated(row));
+        assertThat(browser.driver().findElement(By.cssSelector("#container-stops td.stop-outcome")).getText())
+                .contains("unit hostdeck-sandbox-hdweb.service ended");
         assertThat(ctl("show", "-p", "LoadState", "--value", UNIT)).as("and from systemd").isEqualTo("not-found");
     }
 }

@@ -30,7 +30,12 @@ public final class WebSession {
     private final HttpClient http;
 
     public WebSession(int port) {
-        this.base = "http://localhost:" + port;
+        this("http://localhost:" + port);
+    }
+
+    /** A session with the app at {@code base}, e.g. "http://127.0.0.1:18400" (a port qemu forwards on IPv4 only). */
+    public WebSession(String base) {
+        this.base = base;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }

@@ -80,9 +80,18 @@ class DbusSystemd implements Systemd, DisposableBean {
     private final AtomicBoolean unitFilesStale = new AtomicBoolean(true);
     private CompletableFuture<List<UnitFile>> unitFilesListing; // guarded by this
 
-    DbusSystemd(HostProperties host, @Value("${hostdeck.systemd.job-timeout:100s}") Duration jobTimeout) {
+    DbusSystemd(HostProperties host, Duration jobTimeout) {
+        this(host, jobTimeout, Duration.ofSeconds(20));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    DbusSystemd(HostProperties host, @Value("${hostdeck.systemd.job-timeout:100s}") Duration jobTimeout,
+            @Value("${hostdeck.systemd.call-timeout:20s}") Duration callTimeout) {
         this.address = host.busAddress();
         this.jobTimeout = jobTimeout;
+        // how long one call waits for systemd's reply (dbus-java's default is 20 s, a process-wide
+        // setting): a slow or emulated host under load answers a GetAll later than that
+        org.freedesktop.dbus.messages.MethodCall.setDefaultTimeout(callTimeout.toMillis());
     }
 
     @Override
