@@ -45,13 +45,7 @@ final class UnixHttp {
 
     static Response call(Path socket, String method, String target, Duration timeout, int maxBody) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing is all the deadline does
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = closeAfter(channel, timeout);
         try (channel) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(channel);
@@ -146,13 +140,7 @@ final class UnixHttp {
     /** Sends a GET and reads the head within {@code headTimeout}; the body is then read as it comes. */
     static Stream stream(Path socket, String target, Duration headTimeout) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing is all the deadline does
-            }
-        }, headTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = closeAfter(channel, headTimeout);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(channel);
@@ -223,6 +211,17 @@ final class UnixHttp {
             left -= got;
             return got;
         }
+    }
+
+    /** The deadline: closing the channel ends a blocked connect, write or read. */
+    private static ScheduledFuture<?> closeAfter(SocketChannel channel, Duration timeout) {
+        return DEADLINES.schedule(() -> {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing is all the deadline does
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Copies n bytes (-1: to the end); false when the cap came first. */
