@@ -44,7 +44,8 @@ class ArchitectureTest {
     /** The host layer's adapters that change the machine, and the Systemd methods that do. */
     private static final Class<?>[] CHANGING_ADAPTERS = { io.hostdeck.host.cgroupfs.CgroupWriter.class,
         io.hostdeck.host.cgroupfs.CgroupFreezer.class, io.hostdeck.host.namespaces.ProcessControl.class,
-        io.hostdeck.host.namespaces.NsExec.class, io.hostdeck.host.journal.JournalWriter.class };
+        io.hostdeck.host.namespaces.NsExec.class, io.hostdeck.host.journal.JournalWriter.class,
+        io.hostdeck.host.runtime.RuntimeControl.class };
 
     @ArchTest
     static final ArchRule controllersChangeNothingThemselves = noClasses()

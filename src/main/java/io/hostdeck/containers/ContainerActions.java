@@ -22,6 +22,9 @@ import io.hostdeck.host.namespaces.PidMapper;
 import io.hostdeck.host.namespaces.ProcessControl;
 import io.hostdeck.host.namespaces.ProcessControl.Ending;
 import io.hostdeck.host.namespaces.ProcessInfo;
+import io.hostdeck.host.runtime.ContainerRuntimes;
+import io.hostdeck.host.runtime.RuntimeContainer;
+import io.hostdeck.host.runtime.RuntimeControl;
 import io.hostdeck.host.sandbox.SandboxRuntime;
 import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.host.systemd.TransientService;
@@ -57,9 +60,14 @@ public class ContainerActions {
     private final SandboxRuntime sandboxes;
     private final AuditLog audit;
     private final ContainerStops stops;
+    private final ContainerRuntimes runtimes;
+    private final RuntimeControl runtimeControl;
 
     ContainerActions(NamespaceScanner scanner, ProcessControl control, PidMapper pids, CgroupFreezer freezer,
-            NsExec exec, Systemd systemd, SandboxRuntime sandboxes, AuditLog audit, ContainerStops stops) {
+            NsExec exec, Systemd systemd, SandboxRuntime sandboxes, AuditLog audit, ContainerStops stops,
+            ContainerRuntimes runtimes, RuntimeControl runtimeControl) {
+        this.runtimes = runtimes;
+        this.runtimeControl = runtimeControl;
         this.stops = stops;
         this.scanner = scanner;
         this.control = control;
@@ -100,6 +108,66 @@ public class ContainerActions {
             }, outcome -> audit.record("container-stopped", target(c), Map.of(), outcome));
             return "stopping";
         });
+    }
+
+    /**
+     * Stops a runtime's container through its API, with {@code timeout} seconds (null: the
+     * container's own stop timeout) between the runtime's stop signal and its SIGKILL, so the runtime
+     * records a stop. Returns at once ("stopping"); the outcome shows under Stops like any stop's.
+     */
+    @PreAuthorize("hasRole('OPERATOR')")
+    public String runtimeStop(RuntimeRef ref, Integer timeout) {
+        checkTimeout(timeout);
+        RuntimeContainer c = runtimeContainer(ref);
+        String target = target(c);
+        Map<String, String> args = timeout == null ? Map.of() : Map.of("timeout", Integer.toString(timeout));
+        return audited("container-stop", target, args, () -> {
+            stops.start(ref.runtime() + "/" + c.name(), target, () -> {
+                long t0 = System.nanoTime();
+                String done = runtimeControl.stop(c, timeout);
+                return c.runtime() + " " + done + " " + c.name() + String.format(java.util.Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
+                        + " (stop timeout " + (timeout != null ? timeout : c.stopTimeout() != null ? c.stopTimeout()
+                                : RuntimeControl.DEFAULT_STOP_TIMEOUT) + " s)";
+            }, outcome -> audit.record("container-stopped", target, args, outcome));
+            return "stopping";
+        });
+    }
+
+    /** start, restart, pause or unpause through the runtime's API. */
+    @PreAuthorize("hasRole('OPERATOR')")
+    public String runtimeAction(RuntimeRef ref, String verb, Integer timeout) {
+        checkTimeout(timeout);
+        RuntimeContainer c = runtimeContainer(ref);
+        Map<String, String> args = timeout == null ? Map.of() : Map.of("timeout", Integer.toString(timeout));
+        return audited("container-" + verb, target(c), args, () -> switch (verb) {
+            case "start" -> runtimeControl.start(c);
+            case "restart" -> runtimeControl.restart(c, timeout);
+            case "pause" -> runtimeControl.pause(c);
+            case "unpause" -> runtimeControl.unpause(c);
+            default -> throw new InvalidInputException("action", "is start, restart, pause or unpause, not '" + verb + "'");
+        });
+    }
+
+    /** Removes a runtime's container that is not running (never forced). */
+    @PreAuthorize("hasRole('ADMIN')")
+    public String runtimeRemove(RuntimeRef ref) {
+        RuntimeContainer c = runtimeContainer(ref);
+        return audited("container-remove", target(c), Map.of(), () -> runtimeControl.remove(c));
+    }
+
+    private RuntimeContainer runtimeContainer(RuntimeRef ref) {
+        io.hostdeck.security.Scope.current().requireAll("a container");
+        return runtimes.require(ref.runtime(), ref.name());
+    }
+
+    private static void checkTimeout(Integer timeout) {
+        if (timeout != null && (timeout < 0 || timeout > RuntimeControl.MAX_STOP_TIMEOUT)) {
+            throw new InvalidInputException("timeout", "is 0 to " + RuntimeControl.MAX_STOP_TIMEOUT + " seconds, not " + timeout);
+        }
+    }
+
+    private static String target(RuntimeContainer c) {
+        return c.runtime() + " " + c.name() + " (" + c.shortId() + ", " + c.image() + ")";
     }
 
     /** Thaws a frozen container before its stop; says so in the outcome. */
@@ -233,7 +301,10 @@ public class ContainerActions {
     }
 
     private String audited(String action, Container c, Map<String, String> args, java.util.function.Supplier<String> work) {
-        String target = target(c);
+        return audited(action, target(c), args, work);
+    }
+
+    private String audited(String action, String target, Map<String, String> args, java.util.function.Supplier<String> work) {
         try {
             String outcome = work.get();
             audit.record(action, target, args, outcome);

@@ -17,6 +17,9 @@ import io.hostdeck.host.namespaces.NamespaceScanner.Snapshot;
 import io.hostdeck.host.namespaces.NsType;
 import io.hostdeck.host.namespaces.ProcessInfo;
 import io.hostdeck.host.procfs.ProcFs;
+import io.hostdeck.host.runtime.ContainerRuntimes;
+import io.hostdeck.host.runtime.RuntimeContainer;
+import io.hostdeck.host.runtime.RuntimeStatus;
 import io.hostdeck.security.Scope;
 
 /**
@@ -33,8 +36,11 @@ class ContainerQueries {
     private final ProcFs procFs;
     private final CgroupSampler sampler;
     private final ContainerActions actions;
+    private final ContainerRuntimes runtimes;
 
-    ContainerQueries(NamespaceScanner scanner, ProcFs procFs, CgroupSampler sampler, ContainerActions actions) {
+    ContainerQueries(NamespaceScanner scanner, ProcFs procFs, CgroupSampler sampler, ContainerActions actions,
+            ContainerRuntimes runtimes) {
+        this.runtimes = runtimes;
         this.scanner = scanner;
         this.procFs = procFs;
         this.sampler = sampler;
@@ -42,7 +48,12 @@ class ContainerQueries {
     }
 
     /** The list; services that systemd's own sandboxing gave namespaces only with {@code sandboxes=shown}. */
-    record Listing(List<ContainerRow> rows, int hiddenSandboxes, boolean sandboxesShown, boolean ownReference) {
+    record Listing(List<ContainerRow> rows, int hiddenSandboxes, boolean sandboxesShown, boolean ownReference,
+            List<RuntimeContainer> notRunning, List<String> runtimeProblems) {
+    }
+
+    /** A runtime's container, and its row in the kernel's view while it runs (else null). */
+    record RuntimeDetail(RuntimeContainer container, ContainerRow row, List<String> runtimeProblems) {
     }
 
     /** One namespace: its type and inode, its processes (lowest PID first), the user namespace of the first. */
@@ -63,19 +74,103 @@ class ContainerQueries {
         List<ContainerRow> rows = new ArrayList<>();
         int hidden = 0;
         Snapshot s = scanner.scan();
+        ContainerRuntimes.View view = runtimes.view();
+        List<RuntimeContainer> claimed = new ArrayList<>();
         for (Container c : s.containers()) {
             if (c.serviceSandbox() && !all) {
                 hidden++;
             } else {
-                rows.add(row(c, uptime));
+                ContainerRow r = row(c, uptime, view);
+                rows.add(r);
+                if (r.runtime() != null) {
+                    claimed.add(r.runtime());
+                }
             }
         }
-        return new Listing(rows, hidden, all, s.ownReference());
+        // the runtime's containers that do not run (no processes, so not in the kernel's view)
+        List<RuntimeContainer> notRunning = view.containers().stream().filter(rc -> !claimed.contains(rc) && !rc.running())
+                .toList();
+        return new Listing(rows, hidden, all, s.ownReference(), notRunning, problems(view, s));
     }
 
     ContainerRow one(String id) {
         Scope.current().requireAll("a container");
-        return row(scanner.scan().require(id), procFs.uptimeSeconds());
+        return row(scanner.scan().require(id), procFs.uptimeSeconds(), runtimes.view());
+    }
+
+    /** A runtime's container by its name or id, with its kernel view while it runs. */
+    RuntimeDetail runtimeOne(RuntimeRef ref) {
+        Scope.current().requireAll("a container");
+        RuntimeContainer rc = runtimes.require(ref.runtime(), ref.name());
+        ContainerRow kernel = null;
+        if (rc.running()) {
+            Snapshot s = scanner.scan();
+            ContainerRuntimes.View view = new ContainerRuntimes.View(List.of(), List.of(rc));
+            for (Container c : s.containers()) {
+                if (view.match(c.runtime(), c.runtimeId(), c.init().pid()).isPresent()) {
+                    kernel = row(c, procFs.uptimeSeconds(), view);
+                    break;
+                }
+            }
+        }
+        return new RuntimeDetail(rc, kernel, List.of());
+    }
+
+    /** A tail= parameter: 1 to {@link ContainerRuntimes#MAX_TAIL} lines. */
+    static int tail(String tail) {
+        if (!tail.matches("[0-9]{1,6}") || Integer.parseInt(tail) < 1 || Integer.parseInt(tail) > ContainerRuntimes.MAX_TAIL) {
+            throw new InvalidInputException("tail", "is a number of lines from 1 to " + ContainerRuntimes.MAX_TAIL + ", not '"
+                    + tail + "'");
+        }
+        return Integer.parseInt(tail);
+    }
+
+    /** A timeout= parameter: empty (the container's own stop timeout) or 0 to 3600 seconds. */
+    static Integer timeout(String timeout) {
+        if (timeout == null || timeout.isBlank()) {
+            return null;
+        }
+        if (!timeout.strip().matches("[0-9]{1,4}") || Integer.parseInt(timeout.strip()) > io.hostdeck.host.runtime.RuntimeControl.MAX_STOP_TIMEOUT) {
+            throw new InvalidInputException("timeout", "is a number of seconds from 0 to "
+                    + io.hostdeck.host.runtime.RuntimeControl.MAX_STOP_TIMEOUT + ", not '" + timeout + "'");
+        }
+        return Integer.parseInt(timeout.strip());
+    }
+
+    /** Checks the reader and finds the container whose output it will follow. */
+    RuntimeContainer toFollow(RuntimeRef ref) {
+        Scope.current().requireAll("a container's logs");
+        return runtimes.require(ref.runtime(), ref.name());
+    }
+
+    /** Follows its output into {@code out} (after {@link #toFollow} checked the reader). */
+    void follow(RuntimeContainer c, int tail, java.io.OutputStream out) throws java.io.IOException {
+        runtimes.followLogs(c, tail, out);
+    }
+
+    /** Its last lines of output, through the runtime's log API. */
+    String logs(RuntimeRef ref, int tail) {
+        Scope.current().requireAll("a container's logs");
+        return runtimes.logs(runtimes.require(ref.runtime(), ref.name()), tail);
+    }
+
+    /**
+     * What the list says of runtimes it could not ask: a socket that does not answer; no socket at
+     * all while the kernel's view shows that runtime's containers.
+     */
+    private static List<String> problems(ContainerRuntimes.View view, Snapshot s) {
+        List<String> out = new ArrayList<>();
+        for (RuntimeStatus st : view.statuses()) {
+            if (st.present() && !st.answering()) {
+                out.add(st.runtime() + "'s API is not answering on " + st.socket() + " (" + st.problem() + "): its"
+                        + " containers are shown from the kernel's view only, without names, images or ports");
+            } else if (!st.present() && s.containers().stream().anyMatch(c -> c.runtime().equals(st.runtime()))) {
+                out.add(st.runtime() + "'s API is not answering: its socket " + st.socket() + " is not there (start "
+                        + st.runtime() + ".socket); its containers are shown from the kernel's view only, without names,"
+                        + " images or ports");
+            }
+        }
+        return out;
     }
 
     /** The container's uid_map or gid_map lines; none when it has no user namespace of its own. */
@@ -105,8 +200,10 @@ class ContainerQueries {
         return new Namespaces(s.hostNs(), rows, process, s.ownReference());
     }
 
-    private ContainerRow row(Container c, double uptime) {
+    private ContainerRow row(Container c, double uptime, ContainerRuntimes.View view) {
         long age = Math.max(0, (long) (uptime - c.init().startTicks() / (double) TICKS_PER_SECOND));
-        return new ContainerRow(c, sampler.latest().get(c.cgroup()), procFs.netDev(c.init().pid()), age, actions.frozen(c));
+        RuntimeContainer rc = ContainerRuntimes.RUNTIMES.contains(c.runtime())
+                ? view.match(c.runtime(), c.runtimeId(), c.init().pid()).orElse(null) : null;
+        return new ContainerRow(c, sampler.latest().get(c.cgroup()), procFs.netDev(c.init().pid()), age, actions.frozen(c), rc);
     }
 }

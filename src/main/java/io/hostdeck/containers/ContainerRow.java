@@ -6,12 +6,25 @@ import io.hostdeck.cgroups.CgroupRates;
 import io.hostdeck.host.namespaces.Container;
 import io.hostdeck.host.namespaces.NsType;
 import io.hostdeck.host.procfs.ProcFs.NetDev;
+import io.hostdeck.host.runtime.RuntimeContainer;
 
 /**
  * A container as the pages show it: the kernel's facts, its live numbers from the cgroup sampler
- * (null until its cgroup has been sampled), its network counters, whether it is frozen.
+ * (null until its cgroup has been sampled), its network counters, whether it is frozen, and what
+ * its runtime's API tells of it (null when no runtime that answers claims it).
  */
-public record ContainerRow(Container container, CgroupRates rates, List<NetDev> net, long uptimeSeconds, boolean frozen) {
+public record ContainerRow(Container container, CgroupRates rates, List<NetDev> net, long uptimeSeconds, boolean frozen,
+        RuntimeContainer runtime) {
+
+    /** Its URL: {@code /containers/<runtime>/<name>} when a runtime claims it (stable across restarts), else the kernel view's. */
+    public String href() {
+        return runtime != null ? RuntimeRef.href(runtime) : "/containers/" + container.id();
+    }
+
+    /** What the list calls it: the runtime's name, else the kernel view's label. */
+    public String label() {
+        return runtime != null ? runtime.name() : container.label();
+    }
 
     static final List<NsType> TYPES = List.of(NsType.values());
 

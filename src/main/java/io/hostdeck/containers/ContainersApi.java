@@ -54,7 +54,8 @@ class ContainersApi {
     /** A container as the list shows it. */
     record Summary(String id, String name, String machine, String runtime, String runtimeId, long initPid, String initCommand,
             String cgroup, String unit, Map<NsType, Long> privateNamespaces, int processes, long uptimeSeconds,
-            boolean frozen, boolean serviceSandbox, CgroupRates rates, long rxBytes, long txBytes) {
+            boolean frozen, boolean serviceSandbox, CgroupRates rates, long rxBytes, long txBytes, String href,
+            io.hostdeck.host.runtime.RuntimeContainer fromRuntime) {
     }
 
     /** One container: the summary, every process, its uid/gid maps and network interfaces. */
@@ -73,6 +74,50 @@ class ContainersApi {
     @Operation(summary = "Every container, whatever made it; sandboxes=shown adds services sandboxed by systemd")
     List<Summary> list(@RequestParam(defaultValue = "") String sandboxes) {
         return queries.list(sandboxes).rows().stream().map(ContainersApi::summary).toList();
+    }
+
+    /** The runtimes' containers that do not run, and the runtimes whose API did not answer. */
+    record RuntimeListing(List<io.hostdeck.host.runtime.RuntimeContainer> notRunning, List<String> runtimeProblems) {
+    }
+
+    @GetMapping("/containers/runtimes")
+    @Operation(summary = "What the runtimes' APIs add to the list: their containers that do not run, and which API is not answering")
+    RuntimeListing runtimes() {
+        ContainerQueries.Listing l = queries.list("");
+        return new RuntimeListing(l.notRunning(), l.runtimeProblems());
+    }
+
+    /** A runtime's container: what its API tells, and its kernel view while it runs (null otherwise). */
+    record RuntimeDetailJson(io.hostdeck.host.runtime.RuntimeContainer container, Summary kernelView) {
+    }
+
+    @GetMapping("/containers/{runtime:docker|podman}/{name}")
+    @Operation(summary = "A runtime's container by its name or id (stable across restarts), with its kernel view while it runs")
+    RuntimeDetailJson runtimeDetail(@PathVariable String runtime, @PathVariable String name) {
+        ContainerQueries.RuntimeDetail d = queries.runtimeOne(RuntimeRef.parse(runtime, name));
+        return new RuntimeDetailJson(d.container(), d.row() == null ? null : summary(d.row()));
+    }
+
+    @GetMapping("/containers/{runtime:docker|podman}/{name}/logs")
+    @Operation(summary = "Its last tail= lines of output (default 200) through the runtime's log API")
+    ResponseEntity<String> runtimeLogs(@PathVariable String runtime, @PathVariable String name,
+            @RequestParam(defaultValue = "200") String tail) {
+        return ResponseEntity.ok().contentType(org.springframework.http.MediaType.parseMediaType("text/plain;charset=UTF-8"))
+                .body(queries.logs(RuntimeRef.parse(runtime, name), ContainerQueries.tail(tail)));
+    }
+
+    @PostMapping("/containers/{runtime:docker|podman}/{name}/{verb:stop|start|restart|pause|unpause|remove}")
+    @Operation(summary = "Through the runtime's API: stop (202, outcome under /api/containers/stops; timeout= seconds,"
+            + " default the container's own), start, restart, pause, unpause (OPERATOR), remove a stopped one (ADMIN)")
+    ResponseEntity<Outcome> runtimeAction(@PathVariable String runtime, @PathVariable String name, @PathVariable String verb,
+            @RequestParam(defaultValue = "") String timeout) {
+        RuntimeRef ref = RuntimeRef.parse(runtime, name);
+        Integer t = ContainerQueries.timeout(timeout);
+        return switch (verb) {
+            case "stop" -> ResponseEntity.accepted().body(new Outcome(ref.toString(), verb, actions.runtimeStop(ref, t)));
+            case "remove" -> ResponseEntity.ok(new Outcome(ref.toString(), verb, actions.runtimeRemove(ref)));
+            default -> ResponseEntity.ok(new Outcome(ref.toString(), verb, actions.runtimeAction(ref, verb, t)));
+        };
     }
 
     @GetMapping("/containers/{id}")
@@ -165,6 +210,6 @@ class ContainersApi {
         Container c = row.container();
         return new Summary(c.id(), c.name(), c.machine(), c.runtime(), c.runtimeId(), c.init().pid(), c.init().command(),
                 c.cgroup(), CgroupPaths.unit(c.cgroup()), c.privateNs(), c.processes().size(), row.uptimeSeconds(),
-                row.frozen(), c.serviceSandbox(), row.rates(), row.rxBytes(), row.txBytes());
+                row.frozen(), c.serviceSandbox(), row.rates(), row.rxBytes(), row.txBytes(), row.href(), row.runtime());
     }
 }

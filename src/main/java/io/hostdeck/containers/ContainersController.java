@@ -47,6 +47,8 @@ class ContainersController {
         model.addAttribute("hiddenSandboxes", listing.hiddenSandboxes());
         model.addAttribute("sandboxesShown", listing.sandboxesShown());
         model.addAttribute("ownReference", listing.ownReference());
+        model.addAttribute("notRunning", listing.notRunning());
+        model.addAttribute("runtimeProblems", listing.runtimeProblems());
         model.addAttribute("stops", stops.recent());
         model.addAttribute("types", ContainerRow.TYPES);
         model.addAttribute("interval", sampler.interval().toMillis());
@@ -106,6 +108,73 @@ class ContainersController {
         model.addAttribute("uidMap", queries.idMap(c, "uid_map"));
         model.addAttribute("gidMap", queries.idMap(c, "gid_map"));
         return "containers/detail";
+    }
+
+    /** A runtime's container by its name or id: stable across restarts. */
+    @GetMapping("/containers/{runtime:docker|podman}/{name}")
+    String runtimeDetail(@PathVariable String runtime, @PathVariable String name, Model model) {
+        ContainerQueries.RuntimeDetail d = queries.runtimeOne(RuntimeRef.parse(runtime, name));
+        model.addAttribute("rc", d.container());
+        model.addAttribute("row", d.row());
+        model.addAttribute("href", RuntimeRef.href(d.container()));
+        return "containers/runtime";
+    }
+
+    /** Its last lines of output from the runtime's log API, as plain text. */
+    @GetMapping("/containers/{runtime:docker|podman}/{name}/logs")
+    @org.springframework.web.bind.annotation.ResponseBody
+    org.springframework.http.ResponseEntity<String> runtimeLogs(@PathVariable String runtime, @PathVariable String name,
+            @RequestParam(defaultValue = "200") String tail) {
+        return org.springframework.http.ResponseEntity.ok()
+                .contentType(org.springframework.http.MediaType.parseMediaType("text/plain;charset=UTF-8"))
+                .body(queries.logs(RuntimeRef.parse(runtime, name), ContainerQueries.tail(tail)));
+    }
+
+    /**
+     * Follows its output as plain text, like {@code podman logs -f}: the last tail= lines, then each
+     * new one as it comes, until the container ends or the reader leaves. It holds a request
+     * thread while it lasts (no async timeout cuts it short).
+     */
+    @GetMapping(value = "/containers/{runtime:docker|podman}/{name}/logs", params = "follow=true")
+    void followLogs(@PathVariable String runtime, @PathVariable String name, @RequestParam(defaultValue = "200") String tail,
+            jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+        RuntimeRef ref = RuntimeRef.parse(runtime, name);
+        int lines = ContainerQueries.tail(tail);
+        var c = queries.toFollow(ref);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.setHeader("X-Accel-Buffering", "no");
+        response.setHeader("Cache-Control", "no-store");
+        try {
+            queries.follow(c, lines, response.getOutputStream());
+        } catch (java.io.IOException e) {
+            if (!response.isCommitted()) {
+                throw new io.hostdeck.host.HostUnavailableException(runtime + "'s logs of " + c.name() + ": " + e.getMessage(), e);
+            }
+            // the reader left, or the runtime's stream broke off: nothing more to send
+        }
+    }
+
+    @PostMapping("/containers/{runtime:docker|podman}/{name}/{verb:stop|start|restart|pause|unpause|remove}")
+    String runtimeAction(@PathVariable String runtime, @PathVariable String name, @PathVariable String verb,
+            @RequestParam(defaultValue = "") String timeout, RedirectAttributes redirect) {
+        RuntimeRef ref = RuntimeRef.parse(runtime, name);
+        Integer t = ContainerQueries.timeout(timeout);
+        String back = "redirect:/containers/" + runtime + "/" + org.springframework.web.util.UriUtils.encodePathSegment(name,
+                java.nio.charset.StandardCharsets.UTF_8);
+        switch (verb) {
+            case "stop" -> {
+                actions.runtimeStop(ref, t);
+                redirect.addFlashAttribute("flash", Flash.ok("Stopping " + ref + " through " + runtime
+                        + ": how it ends shows under Stops on the list."));
+            }
+            case "remove" -> {
+                actions.runtimeRemove(ref);
+                redirect.addFlashAttribute("flash", Flash.ok(ref + " removed."));
+                return "redirect:/containers";
+            }
+            default -> redirect.addFlashAttribute("flash", Flash.ok(ref + " " + actions.runtimeAction(ref, verb, t) + "."));
+        }
+        return back;
     }
 
     @PostMapping("/containers/{id}/stop")

@@ -52,10 +52,13 @@ class MetricsController {
     private final String version;
     private volatile String hostname;
     private volatile long hostnameRead;
+    private final io.hostdeck.host.runtime.ContainerRuntimes runtimes;
 
     MetricsController(CgroupSampler sampler, Systemd systemd, HostName hostName, ProcFs procFs,
             CgroupFs cgroupFs, @Value("${hostdeck.metrics.token:}") String token,
-            @Value("${hostdeck.external-url:}") String externalUrl, ObjectProvider<BuildProperties> build) {
+            @Value("${hostdeck.external-url:}") String externalUrl, ObjectProvider<BuildProperties> build,
+            io.hostdeck.host.runtime.ContainerRuntimes runtimes) {
+        this.runtimes = runtimes;
         this.sampler = sampler;
         this.systemd = systemd;
         this.hostName = hostName;
@@ -80,8 +83,11 @@ class MetricsController {
                     .contentType(MediaType.TEXT_PLAIN).body("a bearer token is needed (hostdeck.metrics.token)\n");
         }
         List<UnitSummary> units = systemd.listUnits();
+        // containers a runtime claims carry its name and image, as cAdvisor labels them
+        java.util.Map<String, io.hostdeck.host.runtime.RuntimeContainer> byId = new java.util.HashMap<>();
+        runtimes.view().containers().forEach(c -> byId.put(c.id(), c));
         return ResponseEntity.ok().contentType(TEXT_FORMAT)
-                .body(PrometheusText.render(sampler.samples(), units) + PrometheusText.renderHost(facts(units))
+                .body(PrometheusText.render(sampler.samples(), units, byId) + PrometheusText.renderHost(facts(units))
                         + PrometheusText.renderTop(sampler.samples(), cpuCores()));
     }
 

@@ -77,9 +77,18 @@ public final class PrometheusText {
     }
 
     public static String render(Map<String, CgroupSample> samples, List<UnitSummary> units) {
+        return render(samples, units, Map.of());
+    }
+
+    /**
+     * With what the runtimes' APIs tell, by container id: a runtime's container gets its name as
+     * {@code name} and its {@code image}, as cAdvisor labels Docker's.
+     */
+    public static String render(Map<String, CgroupSample> samples, List<UnitSummary> units,
+            Map<String, io.hostdeck.host.runtime.RuntimeContainer> byId) {
         StringBuilder out = new StringBuilder(samples.size() * 2400 + units.size() * 400);
         Map<String, String> labels = new TreeMap<>();
-        samples.keySet().stream().sorted().forEach(path -> labels.put(path, labels(path)));
+        samples.keySet().stream().sorted().forEach(path -> labels.put(path, labels(path, byId)));
         for (Metric m : CGROUP_METRICS) {
             out.append("# HELP ").append(m.name()).append(' ').append(m.help()).append('\n');
             out.append("# TYPE ").append(m.name()).append(' ').append(m.type()).append('\n');
@@ -248,12 +257,24 @@ public final class PrometheusText {
 
     /** id (the cgroup path), name (its last part, the unit for systemd's cgroups), and a runtime's container. */
     static String labels(String path) {
+        return labels(path, Map.of());
+    }
+
+    static String labels(String path, Map<String, io.hostdeck.host.runtime.RuntimeContainer> byId) {
         String name = path.equals("/") ? "/" : path.substring(path.lastIndexOf('/') + 1);
-        StringBuilder l = new StringBuilder("id=\"").append(escape(path)).append("\",name=\"").append(escape(name)).append('"');
         Runtimes.Identity who = Runtimes.of(path);
+        io.hostdeck.host.runtime.RuntimeContainer rc = byId.get(who.id());
+        if (rc != null && !rc.runtime().equals(who.runtime())) {
+            rc = null;
+        }
+        StringBuilder l = new StringBuilder("id=\"").append(escape(path)).append("\",name=\"")
+                .append(escape(rc != null ? rc.name() : name)).append('"');
         if (!who.runtime().equals("unshare")) {
             l.append(",container_runtime=\"").append(escape(who.runtime())).append("\",container_id=\"")
                     .append(escape(who.id())).append('"');
+        }
+        if (rc != null) {
+            l.append(",image=\"").append(escape(rc.image())).append('"');
         }
         return l.toString();
     }

@@ -58,7 +58,8 @@ class PodmanIT extends AppOnTestbed {
             page = web.get("/containers").body();
             Matcher m = ROW.matcher(page);
             while (m.find()) {
-                if (m.group(2).contains(">" + podmanId.substring(0, 12))) {
+                // the full id: the label without podman's API, the link's title with it (then labelled by name)
+                if (m.group(2).contains(podmanId)) {
                     return new String[] { m.group(1), m.group(2) };
                 }
             }
