@@ -73,6 +73,23 @@ class ContainersIT extends AppOnTestbed {
      * The stop of container {@code id} as the list page shows it once it is no longer "stopping":
      * its state and outcome. A stop answers at once; this waits (up to {@code seconds}) for its end.
      */
+    /**
+     * The list's first row whose cells hold {@code text}, as {id, row}, waiting up to 20 s for it to
+     * appear (null when it does not).
+     */
+    static String[] listedRow(WebSession web, String text) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            Matcher m = ROW.matcher(web.get("/containers").body());
+            while (m.find()) {
+                if (m.group(2).contains(text)) {
+                    return new String[] {m.group(1), m.group(2)};
+                }
+            }
+            Thread.sleep(200);
+        }
+        return null;
+    }
+
     static String[] stopped(WebSession web, String id, double seconds) throws InterruptedException {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         String page = "";

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +20,6 @@ import io.hostdeck.testbed.Testbed;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LxcIT extends AppOnTestbed {
 
-    private static final Pattern ROW = Pattern.compile(
-            "<tr[^>]* data-id=\"((?:pid|net|mnt)-[0-9]+)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
     private static final String NAME = "hdlxc";
 
     @AfterAll
@@ -39,18 +35,9 @@ class LxcIT extends AppOnTestbed {
         assertThat(inTestbed("lxc-info", "-n", NAME, "-s", "-H")).isEqualTo("RUNNING");
 
         var operator = logIn("operator");
-        String id = null;
-        String row = "";
-        for (int i = 0; i < 100 && id == null; i++) {
-            Matcher m = ROW.matcher(operator.get("/containers").body());
-            while (m.find()) {
-                if (m.group(2).contains("<td class=\"runtime\">lxc</td>")) {
-                    id = m.group(1);
-                    row = m.group(2);
-                }
-            }
-            Thread.sleep(200);
-        }
+        String[] found = ContainersIT.listedRow(operator, "<td class=\"runtime\">lxc</td>");
+        String id = found == null ? null : found[0];
+        String row = found == null ? "" : found[1];
         assertThat(id).as("listed as LXC's").isNotNull();
         assertThat(row).contains(NAME);
 

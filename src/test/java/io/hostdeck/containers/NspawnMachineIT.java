@@ -6,8 +6,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,8 +21,6 @@ import io.hostdeck.support.AppOnTestbed;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NspawnMachineIT extends AppOnTestbed {
 
-    private static final Pattern ROW = Pattern.compile(
-            "<tr[^>]* data-id=\"((?:pid|net|mnt)-[0-9]+)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
     private static final String UNIT = "hd-nspawn-bbm.service";
 
     @AfterAll
@@ -53,18 +49,9 @@ class NspawnMachineIT extends AppOnTestbed {
         inTestbed("systemd-run", "--unit=" + UNIT, "systemd-nspawn", "--quiet", "--register=yes", "-M", "bbm",
                 "-D", "/var/lib/machines/bbm", "/bin/sleep", "1015");
         var operator = logIn("operator");
-        String id = null;
-        String row = "";
-        for (int i = 0; i < 100 && id == null; i++) {
-            Matcher m = ROW.matcher(operator.get("/containers").body());
-            while (m.find()) {
-                if (m.group(2).contains("sleep 1015")) {
-                    id = m.group(1);
-                    row = m.group(2);
-                }
-            }
-            Thread.sleep(200);
-        }
+        String[] found = ContainersIT.listedRow(operator, "sleep 1015");
+        String id = found == null ? null : found[0];
+        String row = found == null ? "" : found[1];
         assertThat(id).as("listed; the unit: " + inTestbed("systemctl", "status", "--no-pager", UNIT)).isNotNull();
         assertThat(row).contains("<td class=\"runtime\">nspawn</td>").contains(">bbm</a>");
         assertThat(inTestbed("machinectl", "list", "--no-legend")).contains("bbm");

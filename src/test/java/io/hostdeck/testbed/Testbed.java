@@ -261,7 +261,7 @@ public final class Testbed implements AutoCloseable {
     }
 
     /** src/test/testbed of the project (Maven runs tests in the project dir), or -Dhostdeck.testbed.scripts. */
-    static Path scriptsDir() {
+    public static Path scriptsDir() {
         String configured = System.getProperty("hostdeck.testbed.scripts");
         Path dir = configured != null
                 ? Path.of(configured)
