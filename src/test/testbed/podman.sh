@@ -38,6 +38,9 @@ how=$(DEBS_PRESENT_CHECK='command -v podman >/dev/null && command -v runc >/dev/
   printf "[storage]\ndriver = \"vfs\"\nrunroot = \"/run/containers/storage\"\ngraphroot = \"/var/lib/containers/storage\"\n" \
     > /etc/containers/storage.conf
   printf "[containers]\nkeyring = false\n" > /etc/containers/containers.conf'
+# dpkg starts podman.socket, and whatever polls the socket (a running Hostdeck does) starts the API
+# service before the settings above exist: stop it, so the next call starts it with them
+"${T[@]}" systemctl stop podman.service 2>/dev/null || true
 if ! "${T[@]}" podman image exists localhost/bb:1; then
     B=$(mktemp -d); mkdir -p "$B/bin" "$B"/{proc,sys,dev,etc,tmp}; cp /bin/busybox "$B/bin/"
     for c in sh sleep cat ls ps hostname sha256sum; do ln -s busybox "$B/bin/$c"; done
