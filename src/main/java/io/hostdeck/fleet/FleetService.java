@@ -116,6 +116,8 @@ public class FleetService {
                     known = found.get();
                     interval = known;
                     nextIntervalCheck = now + INTERVAL_RECHECK.toNanos();
+                } else {
+                    nextIntervalCheck = now; // at the next call: one small query, until a target is there
                 }
             } catch (ExecutionException | TimeoutException e) {
                 log.info("fleet: cannot read the scrape interval from Prometheus ({}); refreshing every {}",

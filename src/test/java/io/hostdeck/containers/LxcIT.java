@@ -46,6 +46,11 @@ class LxcIT extends AppOnTestbed {
                 .statusCode()).isEqualTo(302);
         String[] ended = ContainersIT.stopped(operator, id, 60);
         assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
-        assertThat(inTestbed("lxc-info", "-n", NAME, "-s", "-H")).as("LXC sees it stopped").isEqualTo("STOPPED");
+        String state = "";
+        for (int i = 0; i < 50 && !state.equals("STOPPED"); i++) { // its monitor notices the init's end
+            state = inTestbed("lxc-info", "-n", NAME, "-s", "-H");
+            Thread.sleep(200);
+        }
+        assertThat(state).as("LXC sees it stopped").isEqualTo("STOPPED");
     }
 }
