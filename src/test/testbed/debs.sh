@@ -10,7 +10,7 @@ L=${1:?usage: debs.sh LEADER_PID NAME PACKAGE...}; NAME=${2:?}; shift 2; PKGS=("
 R=/proc/$L/root
 T=(nsenter -t "$L" -a)
 CACHE=${HOSTDECK_TESTBED_CACHE:-/var/cache/hostdeck-testbed}
-KEY=$(printf '%s\n' 1 "${PKGS[*]}" "$(cat "$R/etc/debian_version" 2>/dev/null)" | sha256sum | cut -c1-12)
+KEY=$(printf '%s\n' 2 "${PKGS[*]}" "$(cat "$R/etc/debian_version" 2>/dev/null)" | sha256sum | cut -c1-12)
 DEBS=$CACHE/$NAME-debs-$KEY
 log() { echo "debs.sh: $*" >&2; }
 CHECK=${DEBS_PRESENT_CHECK:-false}
@@ -30,8 +30,13 @@ else
     mkdir -p "$R/var/lib/apt/lists"
     cp /var/lib/apt/lists/*_InRelease /var/lib/apt/lists/*_Packages* "$R/var/lib/apt/lists/" 2>/dev/null || true
     rm -f "$R"/var/cache/apt/archives/*.deb
+    # every package a pristine testbed lacks, whatever this one has installed already (another
+    # test's packages): apt reads the image's own dpkg status, not the running root's
+    IMAGE=$(bash "$(dirname "$0")/prepare.sh" --image-path)
+    cp "$IMAGE/var/lib/dpkg/status" "$R/tmp/pristine-dpkg-status"
     dl() { chroot "$R" env DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends \
-           -o APT::Sandbox::User=root install --download-only "${PKGS[@]}" >&2; }
+           -o APT::Sandbox::User=root -o Dir::State::status=/tmp/pristine-dpkg-status \
+           install --download-only "${PKGS[@]}" >&2; }
     if ! dl; then
         log "download failed with this machine's package lists: apt-get update in the testbed"
         chroot "$R" apt-get -q -o APT::Sandbox::User=root update >&2

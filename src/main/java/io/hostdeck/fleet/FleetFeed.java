@@ -33,6 +33,8 @@ class FleetFeed implements LiveTopic, SmartLifecycle {
         }
     }
 
+    private java.util.concurrent.ScheduledFuture<?> next; // guarded by this
+
     FleetFeed(FleetService fleet, LiveHub hub) {
         this.fleet = fleet;
         this.hub = hub;
@@ -61,7 +63,22 @@ class FleetFeed implements LiveTopic, SmartLifecycle {
 
     @Override
     public Object snapshot(String key) {
-        return new Tick(fleet.interval());
+        java.time.Duration interval = fleet.interval();
+        // the interval learnt now may be shorter than the one the next tick was set with (Prometheus had
+        // no target yet when it was): the page gets its ticks at the new one from now on
+        synchronized (this) {
+            if (next != null && next.getDelay(TimeUnit.MILLISECONDS) > interval.toMillis() && next.cancel(false)) {
+                schedule(interval.toMillis());
+            }
+        }
+        return new Tick(interval);
+    }
+
+    // under this lock
+    private void schedule(long millis) {
+        if (timer != null && !timer.isShutdown()) {
+            next = timer.schedule(this::tick, millis, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void tick() {
@@ -71,8 +88,9 @@ class FleetFeed implements LiveTopic, SmartLifecycle {
             }
         } finally {
             // the interval may change when Prometheus's config does
-            if (timer != null && !timer.isShutdown()) {
-                timer.schedule(this::tick, fleet.interval().toMillis(), TimeUnit.MILLISECONDS);
+            long millis = fleet.interval().toMillis();
+            synchronized (this) {
+                schedule(millis);
             }
         }
     }
@@ -87,7 +105,7 @@ class FleetFeed implements LiveTopic, SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        timer.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
+        schedule(0);
     }
 
     @Override
