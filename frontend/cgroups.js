@@ -119,10 +119,16 @@ function draw(container, data) {
   }
 }
 
-async function loadHistory(container) {
+async function loadHistory(container, attempt = 0) {
   const path = container.dataset.path;
   const url = `/cgroups${path === '/' ? '/' : path}?range=${span}`;
   const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  // a cgroup made a moment ago (a container just launched) has no sample until the sampler's next
+  // pass finds it: ask again each second for a while instead of leaving the charts empty
+  if (response.status === 404 && attempt < 30 && container.isConnected) {
+    setTimeout(() => loadHistory(container, attempt + 1), 1000);
+    return;
+  }
   if (!response.ok) return;
   const body = await response.json();
   chartData = body.series;
