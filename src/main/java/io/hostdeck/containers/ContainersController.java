@@ -101,6 +101,10 @@ class ContainersController {
     String detail(@PathVariable String id, Model model) {
         ContainerRow row = queries.one(id);
         Container c = row.container();
+        if (!c.id().equals(id)) {
+            // an id from the moment before the container's fork: its address from now on
+            return "redirect:/containers/" + c.id();
+        }
         model.addAttribute("row", row);
         model.addAttribute("c", c);
         model.addAttribute("types", ContainerRow.TYPES);

@@ -123,10 +123,10 @@ class TerminalIT extends AppOnTestbed {
     @Test
     void aConsoleInAnUnshareContainerSeesItsOwnHostnameAndPidOne() throws Exception {
         testbed().exec(T, "systemd-run", "--unit=hd-term-ns", "--property=TimeoutStopSec=2", "unshare", "--pid", "--mount",
-                "--uts", "--fork", "--mount-proc", "sh", "-c", "hostname hd-console; exec sleep 1003");
+                "--uts", "--fork", "--mount-proc", "sh", "-c", "hostname hd-console; exec sleep 1093");
         units.add("hd-term-ns.service");
         WebSession web = logIn("admin");
-        String id = awaitContainer(web, "sleep 1003");
+        String id = awaitContainer(web, "sleep 1093");
         assertThat(web.get("/containers/" + id + "/console").statusCode()).isEqualTo(200);
         try (TermClient t = new TermClient(web, "console1")) {
             t.open("console", id, 80, 24);

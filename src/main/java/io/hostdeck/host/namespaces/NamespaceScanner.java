@@ -51,8 +51,33 @@ public class NamespaceScanner {
     public record Snapshot(Map<NsType, Long> hostNs, List<ProcessInfo> processes, List<Container> containers,
             boolean ownReference) {
 
+        /**
+         * The container {@code id} names: the one it is the id of, else the one container that now
+         * holds that namespace. A container's id can change once while it starts: {@code unshare
+         * --net --pid --fork} is a "net-" container for the moment before its fork, then the PID
+         * namespace's; a page or an action sent with the first id means the second. When more than
+         * one container holds the namespace (a pod's shared network), nothing is guessed.
+         */
         public Optional<Container> container(String id) {
-            return containers.stream().filter(c -> c.id().equals(id)).findFirst();
+            Optional<Container> exact = containers.stream().filter(c -> c.id().equals(id)).findFirst();
+            if (exact.isPresent()) {
+                return exact;
+            }
+            int dash = id.indexOf('-');
+            NsType type = dash < 0 ? null : NsType.ofFile(id.substring(0, dash));
+            long inode;
+            try {
+                inode = Long.parseLong(id.substring(dash + 1));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+            if (type == null || Long.valueOf(inode).equals(hostNs.get(type))) {
+                return Optional.empty();
+            }
+            List<Container> holding = containers.stream()
+                    .filter(c -> c.processes().stream().anyMatch(p -> Long.valueOf(inode).equals(p.namespaces().get(type))))
+                    .toList();
+            return holding.size() == 1 ? Optional.of(holding.get(0)) : Optional.empty();
         }
 
         /**

@@ -15,6 +15,16 @@ public enum NsType {
         return file;
     }
 
+    /** The type whose file under /proc/PID/ns is {@code file}, or null. */
+    public static NsType ofFile(String file) {
+        for (NsType t : values()) {
+            if (t.file.equals(file)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /** nsenter's option that enters a namespace of this type ({@code --mount} for mnt). */
     public String nsenterOption() {
         return this == MNT ? "--mount" : "--" + file;

@@ -100,4 +100,23 @@ class GroupingTest {
         assertThat(NamespaceScanner.cgroup("0::/outer/payload/system.slice/c.service\n", "/outer/payload"))
                 .as("a container's systemd seen from outside").isEqualTo("/system.slice/c.service");
     }
+
+    @Test
+    void anIdFromBeforeTheForkStillNamesTheContainerThatNowHoldsItsNamespaceButNeverAGuess() {
+        // unshare --net --pid --fork: a "net-20" container until its fork, then "pid-10"
+        List<ProcessInfo> ps = List.of(
+                p(1, 1, "/init.scope", List.of(1L), HOST),
+                p(40, 10, "/system.slice/a.service", List.of(40L), ns(1, 20, 3, 4, 5, 6, 7, 8)),
+                p(41, 11, "/system.slice/a.service", List.of(41L, 1L), ns(10, 20, 3, 4, 5, 6, 7, 8)),
+                // a pod: two PID namespaces in one network namespace
+                p(50, 12, "/system.slice/b.service", List.of(50L, 1L), ns(11, 21, 3, 4, 5, 6, 7, 8)),
+                p(51, 13, "/system.slice/b.service", List.of(51L, 1L), ns(12, 21, 3, 4, 5, 6, 7, 8)));
+        var snapshot = new NamespaceScanner.Snapshot(HOST, ps, Grouping.containers(ps, HOST), false);
+        assertThat(snapshot.container("pid-10")).map(Container::id).hasValue("pid-10");
+        assertThat(snapshot.container("net-20")).as("the id it had before the fork").map(Container::id).hasValue("pid-10");
+        assertThat(snapshot.container("net-21")).as("held by two containers").isEmpty();
+        assertThat(snapshot.container("net-2")).as("the host's own").isEmpty();
+        assertThat(snapshot.container("mnt-99")).isEmpty();
+        assertThat(snapshot.container("uts-")).isEmpty();
+    }
 }
