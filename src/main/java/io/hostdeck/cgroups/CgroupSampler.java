@@ -45,6 +45,7 @@ public class CgroupSampler implements SmartLifecycle {
     private volatile Map<String, CgroupSample> samples = Map.of();
     private volatile Map<String, History> histories = Map.of();
     private volatile PassCost lastPass = new PassCost(0, 0, 0, 0);
+    private final History.Clock clock; // written by the sampler thread only
     private final long[] recentCpu; // the CPU ns of the last minute's passes, a ring
     private int recentNext;
     private int recentSize;
@@ -76,6 +77,7 @@ public class CgroupSampler implements SmartLifecycle {
         this.finePoints = (int) (Duration.ofMinutes(15).toMillis() / interval.toMillis());
         this.ticksPerMinute = (int) Math.max(1, Duration.ofMinutes(1).toMillis() / interval.toMillis());
         this.recentCpu = new long[ticksPerMinute];
+        this.clock = new History.Clock(finePoints, History.DAY_POINTS, ticksPerMinute);
     }
 
     public Duration interval() {
@@ -115,13 +117,19 @@ public class CgroupSampler implements SmartLifecycle {
         return meanCpuNanos;
     }
 
-    /** Bytes the histories hold now, and at most. */
+    /** Bytes the histories hold now (an idle cgroup's history is small), and at most. */
     public long historyBytes() {
-        return histories.size() * History.bytes(finePoints, History.DAY_POINTS);
+        long sum = 0;
+        for (History h : histories.values()) {
+            synchronized (h) {
+                sum += h.bytes();
+            }
+        }
+        return sum;
     }
 
     public long historyBytesBound() {
-        return maxCgroups * History.bytes(finePoints, History.DAY_POINTS);
+        return maxCgroups * History.bytesBound(finePoints, History.DAY_POINTS);
     }
 
     public void onTick(Consumer<Map<String, CgroupRates>> listener) {
@@ -137,6 +145,7 @@ public class CgroupSampler implements SmartLifecycle {
         Map<String, CgroupRates> rates = new HashMap<>(paths.size() * 2);
         Map<String, CgroupSample> read = new HashMap<>(paths.size() * 2);
         long now = System.currentTimeMillis();
+        clock.advance(now);
         boolean membership = false;
         for (String path : paths) {
             Tracked t = tracked.get(path);
@@ -144,7 +153,7 @@ public class CgroupSampler implements SmartLifecycle {
                 if (tracked.size() >= maxCgroups) {
                     continue;
                 }
-                t = new Tracked(new History(finePoints, History.DAY_POINTS, ticksPerMinute));
+                t = new Tracked(new History(clock, finePoints, History.DAY_POINTS));
                 tracked.put(path, t);
                 membership = true;
             }
@@ -163,7 +172,7 @@ public class CgroupSampler implements SmartLifecycle {
             }
             t.last = sample.get();
             synchronized (t.history) {
-                t.history.add(now, r);
+                t.history.add(r);
             }
             rates.put(path, r);
             read.put(path, sample.get());
