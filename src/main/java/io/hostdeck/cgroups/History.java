@@ -14,14 +14,14 @@ import java.util.Arrays;
  * whose points are all the same (an idle cgroup's 0 % CPU, its unchanged memory) is one float. An
  * idle cgroup costs about 2 KB, a busy one about 60 KB.
  */
-final class History {
+public final class History {
 
     /** The series kept for every cgroup, in this order. */
     enum Metric { CPU, MEMORY, IO_READ, IO_WRITE, TASKS, PRESSURE }
 
     static final int METRICS = Metric.values().length;
     /** 24 hours at one point a minute. */
-    static final int DAY_POINTS = 24 * 60;
+    public static final int DAY_POINTS = 24 * 60;
     /** Points per chunk: one minute at the default tick, one hour of the day view. */
     static final int CHUNK = 60;
 
@@ -75,49 +75,85 @@ final class History {
 
     private final Clock clock;
     private final boolean ownClock;
+    private final int columns;
     private final Ring fine;
     private final Ring coarse;
-    private final double[] minuteSum = new double[METRICS];
-    private final int[] minuteCount = new int[METRICS];
-    private final float[] row = new float[METRICS];
+    private final double[] minuteSum;
+    private final int[] minuteCount;
+    private final float[] row;
 
-    /** A History with a clock of its own: {@link #add(long, CgroupRates)} gives each point its time. */
+    /** A cgroup's history (the series of {@link Metric}) with a clock of its own: {@link #add(long, CgroupRates)}. */
     History(int finePoints, int coarsePoints, int ticksPerMinute) {
-        this(new Clock(finePoints, coarsePoints, ticksPerMinute), finePoints, coarsePoints, true);
+        this(METRICS, finePoints, coarsePoints, ticksPerMinute);
     }
 
-    /** A History on a sampler's shared clock: {@link #add(CgroupRates)} after each {@link Clock#advance}. */
+    /** {@code columns} series with a clock of their own: {@link #add(long, double...)} gives each point its time. */
+    public History(int columns, int finePoints, int coarsePoints, int ticksPerMinute) {
+        this(new Clock(finePoints, coarsePoints, ticksPerMinute), columns, finePoints, coarsePoints, true);
+    }
+
+    /** A cgroup's history on a sampler's shared clock: {@link #add(CgroupRates)} after each {@link Clock#advance}. */
     History(Clock clock, int finePoints, int coarsePoints) {
-        this(clock, finePoints, coarsePoints, false);
+        this(clock, METRICS, finePoints, coarsePoints, false);
     }
 
-    private History(Clock clock, int finePoints, int coarsePoints, boolean ownClock) {
+    private History(Clock clock, int columns, int finePoints, int coarsePoints, boolean ownClock) {
         this.clock = clock;
         this.ownClock = ownClock;
-        this.fine = new Ring(finePoints);
-        this.coarse = new Ring(coarsePoints);
+        this.columns = columns;
+        this.fine = new Ring(columns, finePoints);
+        this.coarse = new Ring(columns, coarsePoints);
+        this.minuteSum = new double[columns];
+        this.minuteCount = new int[columns];
+        this.row = new float[columns];
     }
 
-    /** Bytes one History holds at most (every chunk of every metric varying), for the diagnostics page. */
+    /** Bytes one cgroup's History holds at most (every chunk of every metric varying), for the diagnostics page. */
     static long bytesBound(int finePoints, int coarsePoints) {
-        return Ring.bytesBound(finePoints) + Ring.bytesBound(coarsePoints) + 256;
+        return bytes(METRICS, finePoints, coarsePoints);
+    }
+
+    /** Bytes a History of {@code columns} series holds at most. */
+    public static long bytes(int columns, int finePoints, int coarsePoints) {
+        return Ring.bytesBound(columns, finePoints) + Ring.bytesBound(columns, coarsePoints) + 256;
+    }
+
+    /** How many series it keeps. */
+    public int columns() {
+        return columns;
     }
 
     /** Bytes this History holds now (approximately: arrays and their headers). */
-    long bytes() {
+    public long bytes() {
         return fine.bytes() + coarse.bytes() + 256;
     }
 
     /** A point at {@code epochMillis}, on this History's own clock. */
     void add(long epochMillis, CgroupRates r) {
+        ownTick(epochMillis);
+        add(r);
+    }
+
+    /** One tick's values at {@code epochMillis}, one per series (NaN: absent), on this History's own clock. */
+    public void add(long epochMillis, double... values) {
+        if (values.length != columns) {
+            throw new IllegalArgumentException(values.length + " values for " + columns + " series");
+        }
+        ownTick(epochMillis);
+        for (int m = 0; m < columns; m++) {
+            row[m] = (float) values[m];
+        }
+        addRow();
+    }
+
+    private void ownTick(long epochMillis) {
         if (!ownClock) {
             throw new IllegalStateException("a History on a shared clock takes its time from the clock");
         }
         clock.advance(epochMillis);
-        add(r);
     }
 
-    /** The point of the clock's current tick. */
+    /** A cgroup's point at the clock's current tick. */
     void add(CgroupRates r) {
         float[] v = row;
         v[0] = f(r.cpuPercent());
@@ -126,15 +162,20 @@ final class History {
         v[3] = f(r.ioWritePerSec());
         v[4] = f(r.tasks());
         v[5] = f(r.cpuPressure());
+        addRow();
+    }
+
+    private void addRow() {
+        float[] v = row;
         fine.add(clock.tick(), v);
-        for (int m = 0; m < METRICS; m++) {
+        for (int m = 0; m < columns; m++) {
             if (!Float.isNaN(v[m])) {
                 minuteSum[m] += v[m];
                 minuteCount[m]++;
             }
         }
         if (clock.closesMinute()) {
-            for (int m = 0; m < METRICS; m++) {
+            for (int m = 0; m < columns; m++) {
                 v[m] = minuteCount[m] == 0 ? Float.NaN : (float) (minuteSum[m] / minuteCount[m]);
             }
             coarse.add(clock.minute(), v);
@@ -144,16 +185,29 @@ final class History {
     }
 
     /** A copy, oldest first: {@code [0]} the times (epoch seconds), then one array per metric. */
-    double[][] series(boolean day) {
+    public double[][] series(boolean day) {
         Ring ring = day ? coarse : fine;
-        double[][] out = new double[METRICS + 1][ring.size];
+        double[][] out = new double[columns + 1][ring.size];
         long first = ring.last - ring.size + 1;
         for (int i = 0; i < ring.size; i++) {
             long at = first + i;
             out[0][i] = day ? clock.minuteSeconds(at) : clock.tickSeconds(at);
-            for (int m = 0; m < METRICS; m++) {
+            for (int m = 0; m < columns; m++) {
                 out[m + 1][i] = ring.get(at, m);
             }
+        }
+        return out;
+    }
+
+    /** A {@link #series} copy as JSON columns: null for gaps (JSON has no NaN). */
+    public static java.util.List<java.util.List<Double>> columns(double[][] s) {
+        java.util.List<java.util.List<Double>> out = new java.util.ArrayList<>(s.length);
+        for (double[] column : s) {
+            java.util.List<Double> c = new java.util.ArrayList<>(column.length);
+            for (double d : column) {
+                c.add(Double.isNaN(d) ? null : d);
+            }
+            out.add(c);
         }
         return out;
     }
@@ -169,30 +223,28 @@ final class History {
      * point still shown.
      */
     private static final class Ring {
-        private static final float[] GAP = nanRow();
+        private final int columns;
+        private final float[] gap;
         private final int capacity;
         private final int chunks;
-        private final float[] constant; // [chunk * METRICS + metric]
+        private final float[] constant; // [chunk * columns + metric]
         private final float[][] varying; // the same index; null while the chunk is constant
         private long last = -1; // the index of the newest point
         private int size;
 
-        Ring(int capacity) {
+        Ring(int columns, int capacity) {
+            this.columns = columns;
             this.capacity = capacity;
             this.chunks = (capacity + CHUNK - 1) / CHUNK + 1;
-            this.constant = new float[chunks * METRICS];
-            this.varying = new float[chunks * METRICS][];
+            this.constant = new float[chunks * columns];
+            this.varying = new float[chunks * columns][];
+            this.gap = new float[columns];
+            Arrays.fill(gap, Float.NaN);
         }
 
-        private static float[] nanRow() {
-            float[] row = new float[METRICS];
-            Arrays.fill(row, Float.NaN);
-            return row;
-        }
-
-        static long bytesBound(int capacity) {
+        static long bytesBound(int columns, int capacity) {
             long chunks = (capacity + CHUNK - 1) / CHUNK + 1;
-            return chunks * METRICS * (4 + 8 + 16 + 4L * CHUNK);
+            return chunks * columns * (4 + 8 + 16 + 4L * CHUNK);
         }
 
         long bytes() {
@@ -214,8 +266,8 @@ final class History {
                 if (index - last > capacity) {
                     size = 0;
                 } else {
-                    for (long gap = last + 1; gap < index; gap++) {
-                        put(gap, GAP);
+                    for (long g = last + 1; g < index; g++) {
+                        put(g, gap);
                     }
                 }
             }
@@ -226,8 +278,8 @@ final class History {
             long slot = index % ((long) chunks * CHUNK);
             int chunk = (int) (slot / CHUNK);
             int offset = (int) (slot % CHUNK);
-            int base = chunk * METRICS;
-            for (int m = 0; m < METRICS; m++) {
+            int base = chunk * columns;
+            for (int m = 0; m < columns; m++) {
                 int at = base + m;
                 if (offset == 0 || size == 0) {
                     // a chunk starts, or this History's first point (mid-chunk: the slots before it
@@ -249,7 +301,7 @@ final class History {
 
         float get(long index, int metric) {
             long slot = index % ((long) chunks * CHUNK);
-            int at = (int) (slot / CHUNK) * METRICS + metric;
+            int at = (int) (slot / CHUNK) * columns + metric;
             float[] a = varying[at];
             return a != null ? a[(int) (slot % CHUNK)] : constant[at];
         }
