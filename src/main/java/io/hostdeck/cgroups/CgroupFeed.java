@@ -155,7 +155,7 @@ class CgroupFeed {
         /** A cgroup of one of the grant's units: the unit that owns it, not its last path part. */
         @Override
         public void authorize(org.springframework.security.core.Authentication grant, String argument) {
-            io.hostdeck.security.UnitAccess.requireCgroup(grant, CgroupPaths.require("path", argument));
+            CgroupQueries.requireInScope(grant, CgroupPaths.require("path", argument));
         }
 
         @Override

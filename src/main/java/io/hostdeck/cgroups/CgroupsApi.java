@@ -13,11 +13,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.hostdeck.error.InvalidInputException;
-import io.hostdeck.error.NotFoundException;
-import io.hostdeck.host.cgroupfs.CgroupFs;
-import io.hostdeck.host.procfs.ProcFs;
-import io.hostdeck.security.Scope;
 import io.hostdeck.web.JsonApi;
 import io.hostdeck.web.JsonBody;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,15 +28,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "cgroups", description = "every cgroup's numbers, one cgroup's history, raw limits")
 class CgroupsApi {
 
-    private final CgroupSampler sampler;
-    private final CgroupFs cgroupFs;
-    private final ProcFs procFs;
+    private final CgroupQueries queries;
     private final CgroupActions actions;
 
-    CgroupsApi(CgroupSampler sampler, CgroupFs cgroupFs, ProcFs procFs, CgroupActions actions) {
-        this.sampler = sampler;
-        this.cgroupFs = cgroupFs;
-        this.procFs = procFs;
+    CgroupsApi(CgroupQueries queries, CgroupActions actions) {
+        this.queries = queries;
         this.actions = actions;
     }
 
@@ -51,17 +42,15 @@ class CgroupsApi {
     record History(String range, List<List<Double>> series) {
     }
 
-    record One(String path, String unit, String mode, CgroupRates rates, List<CgroupsController.Process> processes,
+    record One(String path, String unit, String mode, CgroupRates rates, List<CgroupQueries.Process> processes,
             History history) {
     }
 
     @GetMapping
     @Operation(summary = "Every sampled cgroup down to depth, sorted as systemd-cgtop (grants over every unit)")
     Tree tree(@RequestParam(required = false) String sort, @RequestParam(required = false) String depth) {
-        Scope.current().requireAll("the cgroup tree");
-        CgroupView v = CgroupView.of(sort, depth);
-        Map<String, CgroupRates> latest = sampler.latest();
-        return new Tree(cgroupFs.mode().toString(), latest.size(), sampler.interval().toMillis(), v.rows(latest));
+        CgroupQueries.Top top = queries.top(sort, depth, null);
+        return new Tree(top.mode().toString(), top.total(), top.intervalMillis(), top.rows());
     }
 
     /**
@@ -71,22 +60,10 @@ class CgroupsApi {
     @GetMapping("/{*path}")
     @Operation(summary = "One cgroup: latest numbers, processes, history (range 15m or 24h)")
     One one(@PathVariable String path, @RequestParam(required = false) String range) {
-        String p = CgroupPaths.require("path", path);
-        CgroupsController.requireInScope(p);
-        String r = range == null || range.isBlank() ? "15m" : range;
-        if (!r.equals("15m") && !r.equals("24h")) {
-            throw new InvalidInputException("range", "'" + r + "' is neither 15m nor 24h");
-        }
-        CgroupRates rates = sampler.latest().get(p);
-        if (rates == null) {
-            throw new NotFoundException("no cgroup " + p + " on this host (or it has not been sampled yet)");
-        }
-        History history = sampler.history(p, r.equals("24h"))
-                .map(s -> new History(r, CgroupsController.HistoryJson.columns(s))).orElse(null);
-        return new One(p, CgroupPaths.unit(p), cgroupFs.mode().toString(), rates,
-                cgroupFs.processes(p).stream().limit(500)
-                        .map(pid -> new CgroupsController.Process(pid, procFs.commandLine(pid).orElse(""))).toList(),
-                history);
+        CgroupQueries.One one = queries.one(path, HistoryRange.defaulted(range));
+        History history = queries.historyIfAny(one.path(), one.range())
+                .map(h -> new History(h.range().label(), h.columns())).orElse(null);
+        return new One(one.path(), one.unit(), one.mode().toString(), one.rates(), one.processes(), history);
     }
 
     /** Raw limits of a cgroup no unit owns (ADMIN): {"path": "/x", "memory": "512M", "cpuWeight": 100, ...}. */

@@ -1,6 +1,5 @@
 package io.hostdeck.cgroups;
 
-import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.MediaType;
@@ -14,11 +13,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.security.Scope;
-import io.hostdeck.error.NotFoundException;
-import io.hostdeck.host.cgroupfs.CgroupFs;
-import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.web.Flash;
 
 /** The cgroup pages: the top table and tree, and one cgroup with its charts and processes. */
@@ -26,55 +21,36 @@ import io.hostdeck.web.Flash;
 @RequestMapping("/cgroups")
 class CgroupsController {
 
-    private final CgroupSampler sampler;
-    private final CgroupFs cgroupFs;
-    private final ProcFs procFs;
+    private final CgroupQueries queries;
     private final CgroupActions actions;
 
-    CgroupsController(CgroupSampler sampler, CgroupFs cgroupFs, ProcFs procFs, CgroupActions actions) {
-        this.sampler = sampler;
-        this.cgroupFs = cgroupFs;
-        this.procFs = procFs;
+    CgroupsController(CgroupQueries queries, CgroupActions actions) {
+        this.queries = queries;
         this.actions = actions;
     }
 
     @GetMapping
     String top(@RequestParam(required = false) String sort, @RequestParam(required = false) String depth,
             @RequestParam(required = false) String view, Model model) {
-        Scope.current().requireAll("the cgroup tree");
-        CgroupView v = CgroupView.of(sort, depth);
-        String layout = view == null || view.isBlank() ? "top" : view;
-        if (!layout.equals("top") && !layout.equals("tree")) {
-            throw new InvalidInputException("view", "'" + layout + "' is neither top nor tree");
-        }
-        Map<String, CgroupRates> latest = sampler.latest();
-        model.addAttribute("query", v);
-        model.addAttribute("layout", layout);
+        CgroupQueries.Top top = queries.top(sort, depth, view);
+        model.addAttribute("query", top.query());
+        model.addAttribute("layout", top.layout());
         model.addAttribute("sorts", CgroupView.SORTS);
-        model.addAttribute("mode", cgroupFs.mode());
-        model.addAttribute("rows", layout.equals("tree") ? new CgroupView("path", v.depth()).rows(latest) : v.rows(latest));
-        model.addAttribute("total", latest.size());
-        model.addAttribute("interval", sampler.interval().toMillis());
+        model.addAttribute("mode", top.mode());
+        model.addAttribute("rows", top.rows());
+        model.addAttribute("total", top.total());
+        model.addAttribute("interval", top.intervalMillis());
         return "cgroups/top";
     }
 
     @GetMapping("/{*path}")
     String detail(@PathVariable String path, @RequestParam(required = false) String range, Model model) {
-        String p = CgroupPaths.require("path", path);
-        requireInScope(p);
-        if (range != null && !range.equals("15m") && !range.equals("24h")) {
-            throw new InvalidInputException("range", "'" + range + "' is neither 15m nor 24h");
-        }
-        CgroupRates r = sampler.latest().get(p);
-        if (r == null) {
-            throw new NotFoundException("no cgroup " + p + " on this host (or it has not been sampled yet)");
-        }
-        model.addAttribute("path", p);
-        model.addAttribute("rates", r);
-        model.addAttribute("unit", CgroupPaths.unit(p));
-        model.addAttribute("mode", cgroupFs.mode());
-        model.addAttribute("processes", cgroupFs.processes(p).stream().limit(500)
-                .map(pid -> new Process(pid, procFs.commandLine(pid).orElse(""))).toList());
+        CgroupQueries.One one = queries.one(path, range);
+        model.addAttribute("path", one.path());
+        model.addAttribute("rates", one.rates());
+        model.addAttribute("unit", one.unit());
+        model.addAttribute("mode", one.mode());
+        model.addAttribute("processes", one.processes());
         return "cgroups/detail";
     }
 
@@ -84,14 +60,8 @@ class CgroupsController {
      */
     @GetMapping(value = "/{*path}", params = "range", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> history(@PathVariable String path, @RequestParam String range) {
-        requireInScope(CgroupPaths.require("path", path));
-        String p = CgroupPaths.require("path", path);
-        if (!range.equals("15m") && !range.equals("24h")) {
-            throw new InvalidInputException("range", "'" + range + "' is neither 15m nor 24h");
-        }
-        double[][] s = sampler.history(p, range.equals("24h"))
-                .orElseThrow(() -> new NotFoundException("no history of " + p));
-        return ResponseEntity.ok(Map.of("path", p, "range", range, "series", HistoryJson.columns(s)));
+        CgroupQueries.History h = queries.history(path, range);
+        return ResponseEntity.ok(Map.of("path", h.path(), "range", h.range().label(), "series", h.columns()));
     }
 
     /** Raw limits for a cgroup no unit owns (ADMIN); the path comes in the form, checked like any. */
@@ -102,33 +72,5 @@ class CgroupsController {
         actions.setLimits(p, RawLimits.parse(form));
         redirect.addFlashAttribute("flash", Flash.ok("Wrote the limits of " + p + "."));
         return "redirect:/cgroups" + p;
-    }
-
-
-    record Process(long pid, String command) {
-    }
-
-    static final class HistoryJson {
-        private HistoryJson() {
-        }
-
-        /** Columns with null for gaps (JSON has no NaN). */
-        static List<List<Double>> columns(double[][] s) {
-            List<List<Double>> out = new java.util.ArrayList<>(s.length);
-            for (double[] column : s) {
-                List<Double> c = new java.util.ArrayList<>(column.length);
-                for (double d : column) {
-                    c.add(Double.isNaN(d) ? null : d);
-                }
-                out.add(c);
-            }
-            return out;
-        }
-    }
-
-    /** A scoped grant sees only the cgroups of its own units. */
-    static void requireInScope(String path) {
-        io.hostdeck.security.UnitAccess.requireCgroup(
-                org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication(), path);
     }
 }

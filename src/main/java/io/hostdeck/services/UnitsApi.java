@@ -19,17 +19,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.hostdeck.error.InvalidInputException;
-import io.hostdeck.host.cgroupfs.CgroupFs;
-import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.host.systemd.JobOutcome;
-import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitAction;
-import io.hostdeck.host.systemd.UnitDetails;
 import io.hostdeck.host.systemd.UnitFileChange;
 import io.hostdeck.host.systemd.UnitSetting;
-import io.hostdeck.host.unitfiles.UnitFileStore;
-import io.hostdeck.security.Scope;
-import io.hostdeck.security.UnitAccess;
 import io.hostdeck.services.unitfile.ServiceSpec;
 import io.hostdeck.services.unitfile.UnitFileText;
 import io.hostdeck.services.unitfile.UnitName;
@@ -51,28 +44,12 @@ class UnitsApi {
     static final Set<String> SPEC_FIELDS = new LinkedHashSet<>(ServiceSpec.FIELDS);
     static final Set<String> CREATE_FLAGS = Set.of("enable", "start", "dryRun");
 
-    private final ServiceCatalog catalog;
-    private final Systemd systemd;
-    private final CgroupFs cgroups;
-    private final ProcFs procFs;
-    private final UnitFileStore unitFiles;
+    private final ServiceQueries queries;
     private final ServiceActions actions;
-    private final UnitAccess access;
 
-    UnitsApi(ServiceCatalog catalog, Systemd systemd, CgroupFs cgroups, ProcFs procFs, UnitFileStore unitFiles,
-            ServiceActions actions, UnitAccess access) {
-        this.access = access;
-        this.catalog = catalog;
-        this.systemd = systemd;
-        this.cgroups = cgroups;
-        this.procFs = procFs;
-        this.unitFiles = unitFiles;
+    UnitsApi(ServiceQueries queries, ServiceActions actions) {
+        this.queries = queries;
         this.actions = actions;
-    }
-
-    /** One unit in full: systemd's properties, its processes, limits in systemd's syntax, its files. */
-    record UnitView(UnitDetails unit, Map<String, String> limits, List<ServicesController.ProcessRow> processes,
-            String fragmentText, List<ServicesController.DropIn> dropIns) {
     }
 
     /** A job's real result as systemd reported it; {@code ok} is false for failed, dependency, timeout, canceled. */
@@ -92,21 +69,13 @@ class UnitsApi {
     @Operation(summary = "Every unit and installed unit file, filtered as the services list is")
     List<UnitRow> list(@RequestParam(required = false) String type, @RequestParam(required = false) String state,
             @RequestParam(required = false) String q) {
-        ServiceListQuery query = ServiceListQuery.of(type, state, q);
-        Scope scope = Scope.current();
-        return catalog.list(query, scope);
+        return queries.list(ServiceListQuery.of(type, state, q));
     }
 
     @GetMapping("/units/{unit}")
     @Operation(summary = "One unit: state, properties, processes, limits, unit file and drop-ins")
-    UnitView detail(@PathVariable String unit) {
-        String name = access.read(UnitName.of("unit", unit).name());
-        UnitDetails d = systemd.unit(name);
-        List<ServicesController.ProcessRow> processes = cgroups.processes(d.controlGroup()).stream()
-                .map(pid -> new ServicesController.ProcessRow(pid, procFs.commandLine(pid).orElse(""))).toList();
-        return new UnitView(d, LimitsView.of(d.limits()), processes,
-                unitFiles.readUnitText(d.fragmentPath()).orElse(null),
-                d.dropInPaths().stream().map(p -> new ServicesController.DropIn(p, unitFiles.readUnitText(p).orElse(""))).toList());
+    ServiceQueries.UnitView detail(@PathVariable String unit) {
+        return queries.detail(queries.readable(unit));
     }
 
     @PostMapping("/units/{unit}/{action:start|stop|restart|reload|try-restart}")
@@ -151,8 +120,7 @@ class UnitsApi {
     @GetMapping("/units/{unit}/limits")
     @Operation(summary = "The unit's resource limits in systemd's syntax")
     Map<String, String> limits(@PathVariable String unit) {
-        String name = access.read(UnitName.of("unit", unit).name());
-        return LimitsView.of(systemd.unit(name).limits());
+        return queries.limits(queries.readable(unit));
     }
 
     /**
@@ -174,7 +142,7 @@ class UnitsApi {
         if (settings.isEmpty()) {
             throw new InvalidInputException("limits", "no limit given: at least one of " + LimitsForm.FIELDS);
         }
-        return LimitsView.of(systemd.unit(actions.setLimits(name, mode.equals("runtime"), settings)).limits());
+        return queries.limits(actions.setLimits(name, mode.equals("runtime"), settings));
     }
 
     /**

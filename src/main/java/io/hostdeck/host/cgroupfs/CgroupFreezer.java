@@ -32,12 +32,12 @@ public class CgroupFreezer {
 
     /** Whether the v1 freezer hierarchy is used (else cgroup2's cgroup.freeze). */
     public boolean usesV1Freezer() {
-        return CgroupFs.detect(root) != CgroupMode.V2;
+        return CgroupLayout.modeOf(root) != CgroupMode.V2;
     }
 
     /** v2: freezes the cgroup at {@code path} and waits until the kernel says it is frozen. */
     public void freezeCgroup(String path, boolean frozen) {
-        CgroupReader.checkPath(path);
+        CgroupPath.check(path);
         Path dir = root.resolve(path.substring(1));
         write(dir.resolve("cgroup.freeze"), frozen ? "1" : "0");
         waitFor(dir.resolve("cgroup.events"), frozen ? "frozen 1" : "frozen 0");
@@ -97,7 +97,7 @@ public class CgroupFreezer {
 
     /** Whether cgroup2's cgroup at {@code path} is frozen. */
     public boolean frozenV2(String path) {
-        CgroupReader.checkPath(path);
+        CgroupPath.check(path);
         try {
             return Files.readString(root.resolve(path.substring(1)).resolve("cgroup.events")).contains("frozen 1");
         } catch (IOException e) {
@@ -109,7 +109,7 @@ public class CgroupFreezer {
         if (!key.matches("[a-z]+-[0-9]+")) {
             throw new IllegalArgumentException("not a container key: " + key);
         }
-        String freezer = CgroupReader.Layout.hierarchy(root, "freezer");
+        String freezer = CgroupLayout.hierarchy(root, "freezer");
         if (freezer == null) {
             throw new HostUnavailableException("the target has no cgroup v1 freezer hierarchy under " + root);
         }

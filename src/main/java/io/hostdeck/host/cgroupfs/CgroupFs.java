@@ -17,6 +17,7 @@ import io.hostdeck.host.HostProperties;
 public class CgroupFs {
 
     private final Path root;
+    private volatile CgroupLayout layout;
 
     public CgroupFs(HostProperties host) {
         this.root = host.cgroupRoot();
@@ -26,12 +27,22 @@ public class CgroupFs {
         return root;
     }
 
-    /**
-     * The layout, from the files only a cgroup2 root has: {@code cgroup.controllers} at the top
-     * means v2, under {@code unified/} means hybrid; v1 hierarchies have neither.
-     */
+    /** The layout: v2, hybrid or v1 (see {@link CgroupLayout#modeOf}), or NONE while nothing is mounted. */
     public CgroupMode mode() {
-        return detect(root);
+        return layout().mode();
+    }
+
+    /**
+     * Where each file lives in the target's layout, worked out once for the reader, the writer and
+     * {@link #processes}; looked for again while no cgroup file system is mounted.
+     */
+    CgroupLayout layout() {
+        CgroupLayout l = layout;
+        if (l == null || l.mode() == CgroupMode.NONE) {
+            l = CgroupLayout.detect(root);
+            layout = l;
+        }
+        return l;
     }
 
     /**
@@ -43,12 +54,11 @@ public class CgroupFs {
         if (controlGroup == null || controlGroup.isEmpty() || controlGroup.contains("..")) {
             return List.of();
         }
-        Path tree = switch (mode()) {
-            case V2 -> root;
-            case HYBRID -> root.resolve("unified");
-            default -> root.resolve("systemd");
-        };
-        Path dir = tree.resolve(controlGroup.substring(1));
+        CgroupLayout l = layout();
+        if (l.mode() == CgroupMode.NONE) {
+            return List.of();
+        }
+        Path dir = Path.of(l.primary()).resolve(controlGroup.substring(1));
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> procs = Files.walk(dir, 8)) {
             procs.filter(p -> p.getFileName().toString().equals("cgroup.procs")).forEach(f -> {
@@ -67,19 +77,5 @@ public class CgroupFs {
         }
         pids.sort(null);
         return pids;
-    }
-
-    static CgroupMode detect(Path root) {
-        if (Files.exists(root.resolve("cgroup.controllers"))) {
-            return CgroupMode.V2;
-        }
-        if (Files.exists(root.resolve("unified/cgroup.controllers"))) {
-            return CgroupMode.HYBRID;
-        }
-        if (Files.isDirectory(root.resolve("memory")) || Files.isDirectory(root.resolve("cpu"))
-                || Files.isDirectory(root.resolve("systemd"))) {
-            return CgroupMode.V1;
-        }
-        return CgroupMode.NONE;
     }
 }

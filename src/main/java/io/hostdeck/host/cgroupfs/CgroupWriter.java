@@ -19,7 +19,6 @@ import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.error.NotFoundException;
 import io.hostdeck.error.RefusedException;
 import io.hostdeck.host.HostProperties;
-import io.hostdeck.host.cgroupfs.CgroupReader.Layout;
 
 /**
  * Raw limits for a cgroup that no unit owns (one made by hand or by a container runtime), written
@@ -45,7 +44,6 @@ public class CgroupWriter {
 
     private final Path cgroupRoot;
     private final CgroupReader reader;
-    private volatile Layout layout;
 
     /** @param reader told about each change, so that its next reading shows the new limit */
     public CgroupWriter(HostProperties host, CgroupReader reader) {
@@ -55,7 +53,7 @@ public class CgroupWriter {
 
     /** The memory limit in bytes, null for none: v2 memory.max ("max"), v1 memory.limit_in_bytes (-1). */
     public void setMemoryMax(String path, Long bytes) {
-        CgroupReader.checkPath(path);
+        CgroupPath.check(path);
         if (bytes != null && (bytes < MIN_MEMORY || bytes > MAX_MEMORY)) {
             throw new InvalidInputException("memory", bytes + " bytes is out of range: at least " + MIN_MEMORY
                     + " (one page), below 2^62, or max for no limit");
@@ -72,7 +70,7 @@ public class CgroupWriter {
      * systemd maps CPUWeight= there (weight * 1024 / 100, so 100 is v1's default 1024).
      */
     public void setCpuWeight(String path, long weight) {
-        CgroupReader.checkPath(path);
+        CgroupPath.check(path);
         if (weight < 1 || weight > 10_000) {
             throw new InvalidInputException("cpuWeight", weight + " is out of range: 1..10000");
         }
@@ -88,7 +86,7 @@ public class CgroupWriter {
      * cpu.cfs_period_us then cpu.cfs_quota_us (-1), in the order systemd writes them.
      */
     public void setCpuQuota(String path, Long quotaUsec, long periodUsec) {
-        CgroupReader.checkPath(path);
+        CgroupPath.check(path);
         if (periodUsec < MIN_PERIOD || periodUsec > MAX_PERIOD) {
             throw new InvalidInputException("cpuPeriod", periodUsec + " µs is out of range: 1000..1000000");
         }
@@ -105,7 +103,7 @@ public class CgroupWriter {
 
     /** The most tasks, null for no limit: pids.max in either layout. */
     public void setPidsMax(String path, Long max) {
-        CgroupReader.checkPath(path);
+        CgroupPath.check(path);
         if (max != null && (max < 0 || max > MAX_PIDS)) {
             throw new InvalidInputException("pids", max + " is out of range: 0.." + MAX_PIDS + ", or max");
         }
@@ -125,13 +123,8 @@ public class CgroupWriter {
         return mode == CgroupMode.V2;
     }
 
-    private Layout layout() {
-        Layout l = layout;
-        if (l == null || l.mode() == CgroupMode.NONE) {
-            l = Layout.detect(cgroupRoot);
-            layout = l;
-        }
-        return l;
+    private CgroupLayout layout() {
+        return reader.layout();
     }
 
     private void write(String controller, String path, String file, String value) {
@@ -139,7 +132,7 @@ public class CgroupWriter {
         if (tree == null) {
             throw new ConflictException("the " + controller + " controller is not mounted under " + cgroupRoot);
         }
-        Path dir = Path.of(tree + (path.length() == 1 ? "" : path));
+        Path dir = Path.of(CgroupPath.in(tree, path));
         if (!Files.isDirectory(dir)) {
             throw new NotFoundException("no cgroup " + path + (layout().mode() == CgroupMode.V2 ? ""
                     : " in the " + controller + " hierarchy"));

@@ -284,7 +284,7 @@ class CgroupReaderIT {
 
     /** The tree every cgroup is in, and the memory, cpu and pids hierarchies (real dirs, not symlinks). */
     private List<Path> rawTrees() {
-        CgroupReader.Layout layout = reader.layout();
+        CgroupLayout layout = reader.layout();
         List<Path> trees = new ArrayList<>();
         trees.add(Path.of(layout.primary()));
         for (String controller : List.of("memory", "cpu", "pids")) {

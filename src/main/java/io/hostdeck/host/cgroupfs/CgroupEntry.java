@@ -1,0 +1,353 @@
+package io.hostdeck.host.cgroupfs;
+
+import static io.hostdeck.host.cgroupfs.CgroupParsers.NONE;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.hostdeck.host.cgroupfs.CgroupSample.IoDevice;
+import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
+
+/**
+ * One cgroup as the {@link CgroupReader} samples it: its {@link CgroupFiles}, its schedules (what
+ * is due when, see the reader's class comment) and what its last reading found, which stands for
+ * whatever is not due. Guarded by its own monitor.
+ */
+final class CgroupEntry {
+
+    /** Where the limits are in the scratch values: cpu quota, period, weight, shares, memory max, high, tasks max. */
+    private static final int[] LIMIT_SLOTS = { 6, 7, 8, 9, 11, 12, 22 };
+    /** Where the slow counters are: anon, file, swap, failcnt, oom events, oom kills, inactive file. */
+    private static final int[] SLOW_SLOTS = { 13, 14, 15, 16, 17, 18, 23 };
+
+    private final CgroupLayout l;
+    private final String path;
+    private final CgroupFiles files;
+    /** The reader's entries, where the parent is looked up. */
+    private final Map<String, CgroupEntry> entries;
+    /** Where this cgroup's schedules start: its creation, plus a random part of a minute in production. */
+    private final long anchor;
+    private boolean limitsTold;
+    private long slowDueAt;
+    private long refreshDueAt;
+    private long pressureDueAt;
+    private final long[] limits = new long[LIMIT_SLOTS.length];
+    private final long[] slow = new long[SLOW_SLOTS.length];
+    private final long[] throttling = new long[3];
+    private Pressure cpuPressure;
+    private Pressure memoryPressure;
+    private Pressure ioPressure;
+    /** The last reading's bytes per device, kept so that an unchanged list is not made again. */
+    private List<IoDevice> ioDevices;
+    private CgroupSample last;
+    /** Polls in a row in which the CPU time did not move. */
+    private int stillPolls;
+    /** The parent's entry (null for "/"), looked up again when it was replaced. */
+    private CgroupEntry parent;
+    /** The pass in which this cgroup was last found not to have run, or -1. */
+    private long stillInPass = -1;
+    /** Closed: never read again. Written and read under the monitor. */
+    boolean retired;
+    volatile long lastRead = System.nanoTime();
+
+    CgroupEntry(CgroupLayout l, String path, OpenFiles openFiles, Map<String, CgroupEntry> entries,
+            boolean randomPhases) {
+        this.l = l;
+        this.path = path;
+        this.files = new CgroupFiles(l, path, openFiles);
+        this.entries = entries;
+        this.anchor = System.nanoTime()
+                + (randomPhases ? ThreadLocalRandom.current().nextLong(CgroupReader.REFRESH_NANOS) : 0);
+        this.parent = path.length() == 1 ? null : entries.get(CgroupPath.parentOf(path));
+    }
+
+    /** Finds the files of every hierarchy; false when the cgroup does not exist. */
+    boolean probeAll() {
+        return files.probeAll();
+    }
+
+    /**
+     * cgroup.stat's nr_descendants, the live cgroups below this one (cgroup2 only); -1 when
+     * unknown, also when the file failed: the caller lists the directory instead.
+     */
+    synchronized long descendants(Scratch s) {
+        return retired ? -1 : files.descendants(s);
+    }
+
+    /** Closes its files; a retired entry is never read again. */
+    void close() {
+        retired = true;
+        files.close();
+    }
+
+    /** Makes the next reading take the limits from the files again. */
+    synchronized void limitsChanged() {
+        limitsTold = true;
+    }
+
+    /**
+     * The reading, or null when the cgroup turned out to be gone. Polled: the previous reading
+     * when the CPU time has not moved and nothing is due (see the reader's class comment).
+     *
+     * @param pass the sampler's pass this poll belongs to
+     */
+    CgroupSample sample(Scratch s, boolean poll, long pass) {
+        long now = System.nanoTime();
+        lastRead = now;
+        files.recheckIfDue(now);
+        s.stale = false;
+        s.gone = false;
+        long[] v = s.values;
+        long at = System.nanoTime();
+        boolean refreshDue = last == null || now - refreshDueAt >= 0;
+        boolean limitsDue = refreshDue || limitsTold;
+        if (poll && !limitsDue && parent != null && !parent.retired && parent.stillInPass == pass) {
+            // CPU time counts the whole subtree: the parent did not run this pass, so neither did this
+            stillInPass = pass;
+            countStill();
+            return stillOrPressure(s, now, at);
+        }
+        cpu(s, v);
+        if (s.gone) {
+            return null;
+        }
+        Long lastUsage = last == null ? null : last.cpuUsageUsec();
+        boolean still = lastUsage != null && v[0] == lastUsage;
+        stillInPass = still ? pass : -1;
+        boolean full = !poll || limitsDue || s.stale;
+        if (still) {
+            countStill();
+        } else {
+            stillPolls = 0;
+            files.warm();
+        }
+        if (still && !full) {
+            return stillOrPressure(s, now, at);
+        }
+        perTick(s, v, full);
+        if (full || now - pressureDueAt >= 0) {
+            readPressure(s, now);
+        }
+        s.cpuPressure = cpuPressure;
+        s.memoryPressure = memoryPressure;
+        s.ioPressure = ioPressure;
+        s.ioDevices = ioDevices;
+        slow(s, v, full || now - slowDueAt >= 0, now);
+        limits(s, v, limitsDue);
+        if (refreshDue) {
+            refreshDueAt = next(now, CgroupReader.REFRESH_NANOS);
+            if (parent != null && parent.retired) {
+                parent = entries.get(CgroupPath.parentOf(path));
+            }
+        }
+        if (s.gone) {
+            return null;
+        }
+        if (s.stale) {
+            limitsTold = true; // the cgroup may have been re-created: read it all again next time
+        }
+        last = s.sample(path, at);
+        return last;
+    }
+
+    /** One more poll without CPU use; after {@value CgroupReader#COOL_POLLS} its per-tick files are closed. */
+    private void countStill() {
+        stillPolls++;
+        if (stillPolls == CgroupReader.COOL_POLLS) {
+            files.cool();
+        }
+    }
+
+    /** Memory, IO and tasks; in v1 also the throttling, read only under a quota unless {@code full}. */
+    private void perTick(Scratch s, long[] v, boolean full) {
+        if (l.mode() == CgroupMode.V2) {
+            v2(s, v);
+            return;
+        }
+        v1(s, v, l.mode() == CgroupMode.HYBRID);
+        // throttling (v1 cpu.stat) moves only under a quota; cgroup2's is in the CPU file already
+        if (full || limits[0] != NONE) {
+            files.keyed(Knob.CFS_STAT, s, Scratch.CFS_STAT_KEYS, v, 3); // nr_periods, nr_throttled, throttled_time (ns)
+            if (v[5] != NONE) {
+                v[5] /= 1000;
+            }
+            System.arraycopy(v, 3, throttling, 0, 3);
+        } else {
+            System.arraycopy(throttling, 0, v, 3, 3);
+        }
+    }
+
+    /** The slow counters, from the files when {@code due}, else as last read. */
+    private void slow(Scratch s, long[] v, boolean due, long now) {
+        if (due) {
+            if (l.mode() == CgroupMode.V2) {
+                v2Slow(s, v);
+            } else {
+                v1Slow(s, v);
+            }
+            copy(v, SLOW_SLOTS, slow);
+            slowDueAt = next(now, CgroupReader.SLOW_NANOS);
+        } else {
+            restore(slow, SLOW_SLOTS, v);
+        }
+    }
+
+    /** The limits, from the files when {@code due}, else as last read. */
+    private void limits(Scratch s, long[] v, boolean due) {
+        if (due) {
+            if (l.mode() == CgroupMode.V2) {
+                v2Limits(s, v);
+            } else {
+                v1Limits(s, v);
+            }
+            copy(v, LIMIT_SLOTS, limits);
+            limitsTold = false;
+        } else {
+            restore(limits, LIMIT_SLOTS, v);
+        }
+    }
+
+    private static void copy(long[] v, int[] slots, long[] to) {
+        for (int i = 0; i < slots.length; i++) {
+            to[i] = v[slots[i]];
+        }
+    }
+
+    private static void restore(long[] from, int[] slots, long[] v) {
+        for (int i = 0; i < slots.length; i++) {
+            v[slots[i]] = from[i];
+        }
+    }
+
+    /**
+     * The reading of a cgroup that has not run: the last one, or, when its pressure was above
+     * zero and is due, the last one with the pressure read anew (null when the cgroup is gone).
+     */
+    private CgroupSample stillOrPressure(Scratch s, long now, long at) {
+        if (pressureAboveZero() && now - pressureDueAt >= 0) {
+            s.stale = false;
+            s.gone = false;
+            readPressure(s, now);
+            if (s.gone) {
+                return null;
+            }
+            last = last.withPressure(at, cpuPressure, memoryPressure, ioPressure);
+        }
+        return last;
+    }
+
+    /** The next time after {@code now} in this cgroup's phase of {@code period}. */
+    private long next(long now, long period) {
+        return now + period - Math.floorMod(now - anchor, period);
+    }
+
+    private void readPressure(Scratch s, long now) {
+        boolean cgroup2 = l.mode() != CgroupMode.V1;
+        cpuPressure = cgroup2 ? files.pressure(Knob.CPU_PRESSURE, s) : null;
+        memoryPressure = cgroup2 ? files.pressure(Knob.MEMORY_PRESSURE, s) : null;
+        ioPressure = cgroup2 ? files.pressure(Knob.IO_PRESSURE, s) : null;
+        pressureDueAt = next(now, CgroupReader.PRESSURE_NANOS);
+    }
+
+    private boolean pressureAboveZero() {
+        return aboveZero(cpuPressure) || aboveZero(memoryPressure) || aboveZero(ioPressure);
+    }
+
+    private static boolean aboveZero(Pressure p) {
+        return p != null && (p.someAvg10() > 0 || (p.fullAvg10() != null && p.fullAvg10() > 0));
+    }
+
+    /** The CPU time into v[0] (cgroup2: also user and system time and the throttling figures, v[1..5]). */
+    private void cpu(Scratch s, long[] v) {
+        if (l.probe() == Knob.CPU_STAT) {
+            // v2, and hybrid: v1 keeps no per-unit cpuacct where cpu and cpuacct are mounted apart
+            files.keyed(Knob.CPU_STAT, s, Scratch.CPU_STAT_KEYS, v, 0); // usage, user, system, periods, throttled, throttled_usec
+        } else {
+            long usage = files.number(Knob.CPUACCT_USAGE, s);      // ns
+            v[0] = usage == NONE ? NONE : usage / 1000;
+        }
+    }
+
+    /** The per-tick counters besides CPU time. */
+    private void v2(Scratch s, long[] v) {
+        v[10] = files.number(Knob.MEMORY_CURRENT, s);
+        io(Knob.IO_STAT, s, v, 19);
+        v[21] = files.number(Knob.PIDS_CURRENT, s);
+    }
+
+    /** The slow counters: memory breakdown, swap, OOM. */
+    private void v2Slow(Scratch s, long[] v) {
+        files.memoryStat(Knob.MEMORY_STAT, s, Scratch.V2_MEMORY_STAT_KEYS, v); // anon, file, inactive_file
+        v[15] = files.number(Knob.MEMORY_SWAP, s);
+        v[16] = NONE;                                         // failcnt: v1 only
+        files.keyed(Knob.MEMORY_EVENTS, s, Scratch.MEMORY_EVENTS_KEYS, v, 17); // oom, oom_kill
+    }
+
+    private void v2Limits(Scratch s, long[] v) {
+        files.cpuMax(s, v, 6);                                // quota, period
+        v[8] = files.number(Knob.CPU_WEIGHT, s);
+        v[9] = NONE;                                          // shares: v1 only
+        v[11] = files.limit(Knob.MEMORY_MAX, s);
+        v[12] = files.limit(Knob.MEMORY_HIGH, s);
+        v[22] = files.limit(Knob.PIDS_MAX, s);
+    }
+
+    /** The per-tick counters besides CPU time and throttling. */
+    private void v1(Scratch s, long[] v, boolean hybrid) {
+        if (!hybrid) {
+            cpuacctSplit(s, v);
+        }
+        v[10] = files.number(Knob.MEMORY_USAGE, s);
+        io(Knob.BLKIO_BYTES, s, v, 19);
+        v[21] = files.number(Knob.PIDS_CURRENT, s);
+    }
+
+    /** The slow counters: memory breakdown, swap, failcnt, OOM kills. */
+    private void v1Slow(Scratch s, long[] v) {
+        files.memoryStat(Knob.V1_MEMORY_STAT, s, Scratch.V1_MEMORY_STAT_KEYS, v); // total_rss, total_cache, total_inactive_file
+        long memsw = files.number(Knob.MEMSW_USAGE, s);
+        v[15] = memsw == NONE || v[10] == NONE ? NONE : Math.max(0, memsw - v[10]);
+        v[16] = files.number(Knob.MEMORY_FAILCNT, s);
+        v[17] = NONE;                                         // oom events: v1 has only the under_oom state
+        files.keyed(Knob.OOM_CONTROL, s, Scratch.OOM_CONTROL_KEYS, v, 18); // oom_kill (kernel >= 4.13)
+    }
+
+    private void v1Limits(Scratch s, long[] v) {
+        v[6] = files.limit(Knob.CFS_QUOTA, s);
+        v[7] = files.number(Knob.CFS_PERIOD, s);
+        v[8] = NONE;                                          // weight: v2 only
+        v[9] = files.number(Knob.CPU_SHARES, s);
+        v[11] = files.limit(Knob.MEMORY_LIMIT, s);
+        v[12] = NONE;                                         // memory.high: v2 only
+        v[22] = files.limit(Knob.PIDS_MAX, s);
+    }
+
+    /** v1 CPU time split: usage_user/usage_sys (ns) or cpuacct.stat (USER_HZ ticks). */
+    private void cpuacctSplit(Scratch s, long[] v) {
+        long user = files.number(Knob.CPUACCT_USER, s);
+        long system = files.number(Knob.CPUACCT_SYS, s);
+        if (user != NONE && system != NONE) {
+            v[1] = user / 1000;
+            v[2] = system / 1000;
+            return;
+        }
+        files.keyed(Knob.CPUACCT_STAT, s, Scratch.CPUACCT_STAT_KEYS, v, 1);
+        // USER_HZ is 100 on every Linux architecture Hostdeck runs on: a tick is 10 ms
+        v[1] = v[1] == NONE ? NONE : v[1] * 10_000;
+        v[2] = v[2] == NONE ? NONE : v[2] * 10_000;
+    }
+
+    /** Bytes read and written into v[at] and v[at + 1], and the bytes per device. */
+    private void io(Knob k, Scratch s, long[] v, int at) {
+        if (!files.deviceIo(k, s)) {
+            v[at] = NONE;
+            v[at + 1] = NONE;
+            ioDevices = null;
+            return;
+        }
+        v[at] = s.deviceIo.read();
+        v[at + 1] = s.deviceIo.written();
+        ioDevices = s.deviceIo.devices(ioDevices);
+    }
+}

@@ -1,0 +1,47 @@
+package io.hostdeck.host.cgroupfs;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The cgroup files a reader keeps open, against its budget of file descriptors: past the budget,
+ * and once the reader is closed, a file is opened for each read instead.
+ */
+final class OpenFiles {
+
+    private final int max;
+    private final AtomicInteger count = new AtomicInteger();
+    private volatile boolean closed;
+
+    /** @param max the most files kept open at once (0: none) */
+    OpenFiles(int max) {
+        this.max = max;
+    }
+
+    /** Takes one file from the budget; false when it is spent or the reader closed. */
+    boolean take() {
+        if (count.incrementAndGet() > max || closed) {
+            count.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back a file taken (closed, or failed to open). */
+    void giveBack() {
+        count.decrementAndGet();
+    }
+
+    /** How many files are open now. */
+    int count() {
+        return count.get();
+    }
+
+    /** No file is kept open from now on. */
+    void close() {
+        closed = true;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+}
