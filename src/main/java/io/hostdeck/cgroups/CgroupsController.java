@@ -114,15 +114,7 @@ class CgroupsController {
 
         /** Columns with null for gaps (JSON has no NaN). */
         static List<List<Double>> columns(double[][] s) {
-            List<List<Double>> out = new java.util.ArrayList<>(s.length);
-            for (double[] column : s) {
-                List<Double> c = new java.util.ArrayList<>(column.length);
-                for (double d : column) {
-                    c.add(Double.isNaN(d) ? null : d);
-                }
-                out.add(c);
-            }
-            return out;
+            return History.columns(s);
         }
     }
 
