@@ -78,7 +78,7 @@ function chartSeries(el) {
 }
 
 // times as everywhere else in Hostdeck: ISO date, 24 h clock, in the host's zone (not the browser's)
-function timeFormats(zone) {
+export function timeFormats(zone) {
   const options = { timeZone: zone || undefined, hourCycle: 'h23' };
   const full = new Intl.DateTimeFormat('sv-SE', { ...options, year: 'numeric', month: '2-digit', day: '2-digit',
     hour: '2-digit', minute: '2-digit', second: '2-digit' });

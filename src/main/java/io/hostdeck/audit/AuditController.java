@@ -3,7 +3,6 @@ package io.hostdeck.audit;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Predicate;
@@ -36,7 +35,7 @@ class AuditController {
         model.addAttribute("entries", entries);
         model.addAttribute("limit", LIMIT);
         model.addAttribute("f", new Filters(user, action, target, result, since));
-        model.addAttribute("zone", ZoneId.systemDefault());
+        model.addAttribute("zone", io.hostdeck.web.Units.hostZone());
         return "audit/list";
     }
 
@@ -70,13 +69,13 @@ class AuditController {
         }
     }
 
-    /** "2026-11-29" or "2026-11-29T08:30", in the server's time zone. */
+    /** "2026-11-29" or "2026-11-29T08:30", in the host's time zone (as the trail shows its times). */
     private static Instant instant(String since) {
         try {
             if (since.length() == 10) {
-                return LocalDate.parse(since).atStartOfDay(ZoneId.systemDefault()).toInstant();
+                return LocalDate.parse(since).atStartOfDay(io.hostdeck.web.Units.hostZone()).toInstant();
             }
-            return LocalDateTime.parse(since).atZone(ZoneId.systemDefault()).toInstant();
+            return LocalDateTime.parse(since).atZone(io.hostdeck.web.Units.hostZone()).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidInputException("since", "'" + since + "' is not a date (2026-11-29) or a time (2026-11-29T08:30)");
         }

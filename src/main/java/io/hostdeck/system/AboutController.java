@@ -17,10 +17,12 @@ class AboutController {
 
     private final CgroupSampler sampler;
     private final LiveHub hub;
+    private final HostSampler host;
 
-    AboutController(CgroupSampler sampler, LiveHub hub) {
+    AboutController(CgroupSampler sampler, LiveHub hub, HostSampler host) {
         this.sampler = sampler;
         this.hub = hub;
+        this.host = host;
     }
 
     @GetMapping("/about")
@@ -32,6 +34,8 @@ class AboutController {
         model.addAttribute("interval", sampler.interval().toMillis());
         model.addAttribute("historyBytes", sampler.historyBytes());
         model.addAttribute("historyBound", sampler.historyBytesBound());
+        model.addAttribute("hostTickCpuMs", host.meanTickCpuNanos() / 1e6);
+        model.addAttribute("hostHistoryBytes", host.historyBytes());
         model.addAttribute("heapUsed", heap.getUsed());
         model.addAttribute("heapMax", heap.getMax());
         model.addAttribute("uptime", format(Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime())));

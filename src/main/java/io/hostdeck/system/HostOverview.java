@@ -15,7 +15,9 @@ record HostOverview(
         String busAddress,
         Reading<Figures> figures,
         Reading<java.util.List<io.hostdeck.host.procfs.ProcFs.FileSystem>> fileSystems,
-        Reading<java.util.List<io.hostdeck.host.procfs.ProcFs.NetDev>> interfaces) {
+        Reading<java.util.List<HostSampler.Interface>> interfaces,
+        Reading<java.util.List<HostSampler.Core>> cores,
+        HostSampler.Now now) {
 
     record UnitCounts(int total, int failed) {
     }

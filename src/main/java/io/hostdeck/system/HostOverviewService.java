@@ -19,15 +19,18 @@ class HostOverviewService {
     private final ProcFs procFs;
     private final CgroupFs cgroupFs;
     private final HostName hostName;
+    private final HostSampler sampler;
 
-    HostOverviewService(Systemd systemd, ProcFs procFs, CgroupFs cgroupFs, HostName hostName) {
+    HostOverviewService(Systemd systemd, ProcFs procFs, CgroupFs cgroupFs, HostName hostName, HostSampler sampler) {
         this.hostName = hostName;
+        this.sampler = sampler;
         this.systemd = systemd;
         this.procFs = procFs;
         this.cgroupFs = cgroupFs;
     }
 
     HostOverview overview() {
+        HostSampler.Now now = sampler.latest().orElse(null);
         var manager = Reading.of(systemd::manager);
         // when the manager did not answer, listing its units would only repeat the same reason
         Reading<UnitCounts> units = manager.ok() ? Reading.of(() -> count(systemd.listUnits()))
@@ -43,7 +46,13 @@ class HostOverviewService {
                 Reading.of(() -> new HostOverview.Figures(procFs.cpuCount(), procFs.loadAverage(), procFs.uptimeSeconds(),
                         procFs.memory())),
                 Reading.of(procFs::fileSystems),
-                Reading.of(() -> procFs.netDev(1).stream().filter(n -> !n.name().equals("lo")).toList()));
+                // rates from the sampler's last tick; before its first, the totals alone
+                now != null ? new Reading<>(now.interfaces(), null) : Reading.of(() -> procFs.netDev(1).stream()
+                        .map(n -> new HostSampler.Interface(n.name(), null, null, n.rxBytes(), n.txBytes()))
+                        .sorted(java.util.Comparator.comparing((HostSampler.Interface i) -> i.name().equals("lo"))).toList()),
+                now != null ? new Reading<>(now.cores(), null) : Reading.of(() -> procFs.cpuStat().cores().stream()
+                        .map(c -> new HostSampler.Core(c.cpu(), null)).toList()),
+                now);
     }
 
     private static UnitCounts count(List<UnitSummary> units) {

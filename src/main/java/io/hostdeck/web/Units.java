@@ -29,6 +29,16 @@ public class Units {
         return t.toLocalDate().equals(LocalDate.now(hostZone)) ? TODAY.format(t) : EARLIER.format(t);
     }
 
+    /** The host's time zone, for what reads or writes times as its clock shows them. */
+    public static ZoneId hostZone() {
+        return hostZone;
+    }
+
+    /** A moment as {@link #stamp(Instant)}, from a legacy Date (Spring Security's session times). */
+    public String stamp(java.util.Date when) {
+        return when == null ? "—" : stamp(when.toInstant());
+    }
+
     /** The host's time zone's name (Europe/Berlin), for pages and charts that show times. */
     public String zone() {
         return hostZone.getId();

@@ -66,6 +66,8 @@ class ApiIT extends AppOnTestbed {
             new Endpoint("GET", "/api/containers/pid-1", null, "viewer"),
             new Endpoint("GET", "/api/containers/stops", null, "viewer"),
             new Endpoint("GET", "/api/namespaces", null, "viewer"),
+            new Endpoint("GET", "/api/host", null, "viewer"),
+            new Endpoint("GET", "/api/host/history?range=24h", null, "viewer"),
             new Endpoint("GET", "/api/openapi.json", null, "viewer"),
             new Endpoint("GET", "/api/audit", null, "admin"),
             new Endpoint("POST", "/api/units/" + PROBE + "/restart", null, "operator"),

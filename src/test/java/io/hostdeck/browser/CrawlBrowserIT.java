@@ -27,7 +27,8 @@ import io.hostdeck.support.TestUsers;
 import io.hostdeck.testbed.Testbed;
 
 /**
- * Every page as every role in Chromium at a phone's width (400 px): every nav link, the first
+ * Every page as every role in Chromium at a small phone's width (360 px, the narrowest the
+ * layout is made for): every nav link, the first
  * detail link of every list, every view variant in the URL, and every form submitted once with a
  * bad value. Fails on any 5xx, any console error or CSP violation, any page wider than the window,
  * and any bad value whose message is not shown (and focused) where the user acted.
@@ -39,7 +40,7 @@ class CrawlBrowserIT extends AppOnTestbed {
     /** A cgroup no unit owns: its page has the raw limits form. */
     private static final String RAW = "hd-crawl-raw";
     private static final List<String> HIERARCHIES = List.of("memory", "cpu", "pids", "unified");
-    private static final int PHONE = 400;
+    private static final int PHONE = 360;
     /** Chromium's own line for a reply with an error status: 4xx are the crawl's bad values, checked apart. */
     private static final Pattern CLIENT_ERROR_STATUS = Pattern.compile(
             "Failed to load resource: the server responded with a status of 4\\d\\d");
@@ -90,6 +91,8 @@ class CrawlBrowserIT extends AppOnTestbed {
             logInAs(role);
             Set<String> pages = new LinkedHashSet<>();
             visit(role, "/");
+            assertThat(((Number) js().executeScript("return window.innerWidth")).intValue())
+                    .as("the window is as narrow as a phone's").isLessThanOrEqualTo(PHONE);
             for (WebElement link : browser.driver().findElements(By.cssSelector("#main-nav a"))) {
                 pages.add(pathOf(link.getAttribute("href")));
             }

@@ -127,4 +127,18 @@ class HistoryTest {
                 null, null, null, 100L, null, null, null, null, null, null, null, null, null, readBytes, null, null, 1L, null,
                 null, null, null);
     }
+
+    @Test
+    void keepsAnyNumberOfSeriesSideBySide() {
+        History h = new History(3, 4, 2, 2);
+        h.add(1000, 1, 10, Double.NaN);
+        h.add(2000, 3, 30, 5);
+
+        assertThat(h.series(false)[2]).containsExactly(10, 30);
+        assertThat(h.series(false)[3][0]).isNaN();
+        assertThat(h.series(true)[1]).containsExactly(2);
+        assertThat(h.series(true)[3]).as("the minute's mean ignores its gaps").containsExactly(5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.add(3000, 1, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -44,8 +44,7 @@ class HostPageIT extends AppOnTestbed {
         assertThat(Integer.parseInt(text(page, "cpu-count"))).isEqualTo(cpuLines());
         assertThat(text(page, "load")).matches("[0-9]+\\.[0-9]{2} [0-9]+\\.[0-9]{2} [0-9]+\\.[0-9]{2}");
         assertThat(text(page, "memory")).matches("[0-9.]+[BKMGT] used of [0-9.]+[BKMGT], [0-9.]+[BKMGT] available");
-        assertThat(page).contains("id=\"file-systems\"").contains("<code>/</code>")
-                .contains("id=\"charts\"").contains("data-path=\"/\"");
+        assertThat(page).contains("id=\"file-systems\"").contains("<code>/</code>").contains("id=\"host-charts\"");
         // each count is a link to its list
         assertThat(page).contains("href=\"/services?type=all&amp;state=failed\" id=\"failed-count\"");
         // the testbed runs in its own UTS namespace: its name comes from its hostnamed, as hostnamectl's would

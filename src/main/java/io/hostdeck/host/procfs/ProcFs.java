@@ -99,11 +99,15 @@ public class ProcFs {
                 }
                 String[] f = line.substring(colon + 1).strip().split("\\s+");
                 if (f.length >= 10) {
-                    out.add(new NetDev(line.substring(0, colon).strip(), Long.parseLong(f[0]), Long.parseLong(f[1]),
-                            Long.parseLong(f[8]), Long.parseLong(f[9])));
+                    try {
+                        out.add(new NetDev(line.substring(0, colon).strip(), Long.parseLong(f[0]), Long.parseLong(f[1]),
+                                Long.parseLong(f[8]), Long.parseLong(f[9])));
+                    } catch (NumberFormatException e) {
+                        // a line of another shape: that interface is left out, not the others
+                    }
                 }
             }
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException e) {
             return java.util.List.of();
         }
         return out;
@@ -165,6 +169,154 @@ public class ProcFs {
         }
     }
 
+    /**
+     * CPU time in clock ticks since boot, from one {@code cpu} line of /proc/stat: {@code busy} is
+     * everything but idle and iowait (as top and Cockpit count), {@code total} all of it. Between
+     * two readings, busy's growth over total's is the share of the time that CPU worked.
+     */
+    public record CpuTicks(int cpu, long busy, long total) {
+        /** The share of the time between {@code before} and this reading the CPU was busy, 0..1; NaN without a change of total. */
+        public double busyShare(CpuTicks before) {
+            long t = total - before.total;
+            long b = busy - before.busy;
+            return t <= 0 || b < 0 ? Double.NaN : Math.min(1.0, (double) b / t);
+        }
+    }
+
+    /** The whole machine's CPU time ({@code cpu} -1) and each online CPU's, by number. */
+    public record CpuStat(CpuTicks all, java.util.List<CpuTicks> cores) {
+    }
+
+    /** /proc/stat's cpu lines (one file of a few hundred bytes a CPU); lines it cannot read are left out. */
+    public CpuStat cpuStat() {
+        java.util.List<String> lines;
+        try {
+            lines = Files.readAllLines(proc.resolve("stat"));
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot read " + proc + "/stat: " + e.getMessage(), e);
+        }
+        return parseCpuStat(lines);
+    }
+
+    static CpuStat parseCpuStat(java.util.List<String> lines) {
+        CpuTicks all = null;
+        java.util.List<CpuTicks> cores = new java.util.ArrayList<>();
+        for (String line : lines) {
+            if (!line.startsWith("cpu")) {
+                continue;
+            }
+            String[] f = line.strip().split("\\s+");
+            String name = f[0];
+            int cpu;
+            if (name.equals("cpu")) {
+                cpu = -1;
+            } else {
+                try {
+                    cpu = Integer.parseInt(name.substring(3));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+            }
+            // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+            if (f.length < 5) {
+                continue;
+            }
+            long total = 0;
+            long idle = 0;
+            try {
+                for (int i = 1; i < Math.min(f.length, 9); i++) {
+                    long v = Long.parseLong(f[i]);
+                    total += v;
+                    if (i == 4 || i == 5) {
+                        idle += v;
+                    }
+                }
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            CpuTicks t = new CpuTicks(cpu, total - idle, total);
+            if (cpu < 0) {
+                all = t;
+            } else {
+                cores.add(t);
+            }
+        }
+        if (all == null) {
+            throw new HostUnavailableException("no cpu line in /proc/stat");
+        }
+        return new CpuStat(all, java.util.List.copyOf(cores));
+    }
+
+    /** A block device's bytes read and written since boot (/proc/diskstats counts 512-byte sectors). */
+    public record DiskIo(String name, long readBytes, long writtenBytes) {
+    }
+
+    /** Partitions: sda1, vdb2, xvda1, nvme0n1p1, mmcblk0p1 (their IO is their disk's too). */
+    private static final java.util.regex.Pattern PARTITION = java.util.regex.Pattern.compile(
+            "(h|s|v|xv)d[a-z]+[0-9]+|(nvme[0-9]+n[0-9]+|mmcblk[0-9]+)p[0-9]+");
+    /** Not disks, or stacked on disks (device mapper, md): counting them would count the same IO twice. */
+    private static final java.util.regex.Pattern NOT_A_DISK = java.util.regex.Pattern.compile(
+            "(ram|zram|loop|fd|sr|dm-|md|nbd)[0-9]*");
+
+    /** The target's disks (whole devices, not partitions, loops, RAM disks or stacked devices) from /proc/diskstats. */
+    public java.util.List<DiskIo> diskIo() {
+        java.util.List<String> lines;
+        try {
+            lines = Files.readAllLines(proc.resolve("diskstats"));
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot read " + proc + "/diskstats: " + e.getMessage(), e);
+        }
+        return parseDiskStats(lines);
+    }
+
+    static java.util.List<DiskIo> parseDiskStats(java.util.List<String> lines) {
+        java.util.List<DiskIo> out = new java.util.ArrayList<>();
+        for (String line : lines) {
+            // major minor name reads merged sectors-read ms writes merged sectors-written ...
+            String[] f = line.strip().split("\\s+");
+            if (f.length < 10 || PARTITION.matcher(f[2]).matches() || NOT_A_DISK.matcher(f[2]).matches()) {
+                continue;
+            }
+            try {
+                out.add(new DiskIo(f[2], Long.parseLong(f[5]) * 512, Long.parseLong(f[9]) * 512));
+            } catch (NumberFormatException e) {
+                // a line of another shape: left out
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A disk file system to sample again and again: its mount point, and statvfs on it at each
+     * {@link #read} (the mount table is read once, at {@link #fileSystemProbes}).
+     */
+    public static final class FileSystemProbe {
+        private final String mountPoint;
+        private final String device;
+        private final String type;
+        private final java.nio.file.FileStore store;
+
+        FileSystemProbe(String mountPoint, String device, String type, java.nio.file.FileStore store) {
+            this.mountPoint = mountPoint;
+            this.device = device;
+            this.type = type;
+            this.store = store;
+        }
+
+        public String mountPoint() {
+            return mountPoint;
+        }
+
+        /** Its size and free space now; empty when it went away. */
+        public Optional<FileSystem> read() {
+            try {
+                return Optional.of(new FileSystem(mountPoint, device, type, store.getTotalSpace(), store.getUsableSpace()));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
     /** A mounted file system and its use (statvfs of its mount point under the target's root). */
     public record FileSystem(String mountPoint, String device, String type, long size, long available) {
         public long used() {
@@ -181,27 +333,70 @@ public class ProcFs {
 
     /** The target's disk file systems (those of PID 1's mount table with a disk type), each mount point once. */
     public java.util.List<FileSystem> fileSystems() {
-        java.util.Map<String, FileSystem> out = new java.util.LinkedHashMap<>();
+        return fileSystemProbes().stream().map(FileSystemProbe::read).flatMap(Optional::stream).toList();
+    }
+
+    /**
+     * The same file systems, to read again at each tick without reading the mount table again: from
+     * PID 1's mountinfo, each file system once (its first mount point), and only where it is mounted
+     * whole (a bind mount of a directory or a file in it, as containers get, is the same space again).
+     */
+    public java.util.List<FileSystemProbe> fileSystemProbes() {
         java.util.List<String> lines;
         try {
-            lines = Files.readAllLines(proc.resolve("1/mounts"));
+            lines = Files.readAllLines(proc.resolve("1/mountinfo"));
         } catch (IOException e) {
-            throw new HostUnavailableException("cannot read " + proc + "/1/mounts: " + e.getMessage(), e);
+            throw new HostUnavailableException("cannot read " + proc + "/1/mountinfo: " + e.getMessage(), e);
         }
-        for (String line : lines) {
-            String[] f = line.split(" ");
-            if (f.length < 3 || !(DISK_TYPES.contains(f[2]) || f[1].equals("/")) || out.containsKey(f[1])) {
-                continue;
-            }
-            String mountPoint = f[1].replace("\\040", " ");
+        java.util.List<FileSystemProbe> out = new java.util.ArrayList<>();
+        for (Mount m : diskMounts(lines)) {
             try {
-                var store = Files.getFileStore(host.rootPath().resolve(mountPoint.substring(1)));
-                out.put(f[1], new FileSystem(mountPoint, f[0], f[2], store.getTotalSpace(), store.getUsableSpace()));
+                var store = Files.getFileStore(host.rootPath().resolve(m.mountPoint().substring(1)));
+                out.add(new FileSystemProbe(m.mountPoint(), m.source(), m.type(), store));
             } catch (IOException | RuntimeException e) {
                 // not reachable under the root (another mount namespace's): left out
             }
         }
-        return java.util.List.copyOf(out.values());
+        return java.util.List.copyOf(out);
+    }
+
+    /** A line of mountinfo that counts as a disk file system. */
+    record Mount(String mountPoint, String source, String type) {
+    }
+
+    /**
+     * mountinfo's disk file systems, and the root whatever its type: {@code ID PARENT MAJ:MIN ROOT
+     * MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPEROPTIONS}; one per device, mounted at its root.
+     */
+    static java.util.List<Mount> diskMounts(java.util.List<String> lines) {
+        java.util.List<Mount> out = new java.util.ArrayList<>();
+        java.util.Set<String> devices = new HashSet<>();
+        java.util.Set<String> mountPoints = new HashSet<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            int dash = java.util.Arrays.asList(f).indexOf("-");
+            if (dash < 6 || dash + 2 >= f.length) {
+                continue;
+            }
+            String device = f[2];
+            String mountPoint = unescape(f[4]);
+            String type = f[dash + 1];
+            boolean isRoot = mountPoint.equals("/");
+            if (!isRoot && (!DISK_TYPES.contains(type) || !unescape(f[3]).equals("/") || devices.contains(device))) {
+                continue;
+            }
+            if (mountPoints.add(mountPoint)) {
+                devices.add(device);
+                out.add(new Mount(mountPoint, unescape(f[dash + 2]), type));
+            }
+        }
+        return out;
+    }
+
+    /** mountinfo's octal escapes of space, tab, newline and backslash. */
+    private static String unescape(String s) {
+        return s.indexOf('\\') < 0 ? s
+                : s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }
 
     /** Seconds since the target booted (/proc/uptime). */
