@@ -25,6 +25,7 @@ class CgroupFeed {
     private final CgroupSampler sampler;
     private final LiveHub hub;
     private volatile Map<String, Row> sent = Map.of(); // written by the sampler thread only
+    private Map<String, CgroupRates> sentRates = Map.of(); // the sampler thread's only
 
     /** A top-table row as pages show it: rounded, so noise below what is shown is not sent. */
     record Row(String path, Double cpu, Long memory, Long memoryMax, Long ioRead, Long ioWrite, Long tasks,
@@ -82,9 +83,15 @@ class CgroupFeed {
 
     private void tick(Map<String, CgroupRates> latest) {
         Map<String, Row> before = sent;
+        Map<String, CgroupRates> ratesBefore = sentRates;
         Map<String, Row> now = new HashMap<>(latest.size() * 2);
         List<Row> changed = new ArrayList<>();
         for (CgroupRates r : latest.values()) {
+            Row was = before.get(r.path());
+            if (was != null && ratesBefore.get(r.path()) == r) {
+                now.put(r.path(), was); // the sampler's same rates for an idle cgroup: the same row
+                continue;
+            }
             Row row = Row.of(r);
             now.put(r.path(), row);
             if (!row.equals(before.get(r.path()))) {
@@ -93,6 +100,7 @@ class CgroupFeed {
         }
         List<String> gone = before.keySet().stream().filter(p -> !now.containsKey(p)).toList();
         sent = now;
+        sentRates = latest;
         if (!changed.isEmpty() || !gone.isEmpty()) {
             hub.publish(ALL, new RowsMessage(changed, gone));
         }

@@ -108,6 +108,13 @@ final class CgroupEntry {
             countStill();
             return stillOrPressure(s, now, at);
         }
+        if (poll && !limitsDue && stillPolls >= CgroupReader.COOL_POLLS && (pass & 1) == 1) {
+            // cool (no CPU for COOL_POLLS polls): read every other pass, so that on a host whose
+            // parents are always busy the idle leaves cost half; one that starts working shows
+            // within two ticks, its rate over both. Unknown this pass: its children read themselves.
+            stillInPass = -1;
+            return stillOrPressure(s, now, at);
+        }
         cpu(s, v);
         if (s.gone) {
             return null;
