@@ -208,6 +208,8 @@ public final class HostCostBench {
         List<Double> hostdeck = new ArrayList<>();
         List<Double> cgtop = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
+        java.util.Map<String, Long> threadsBefore = threadTicks(pid);
+        long threadsT0 = System.nanoTime();
         for (int r = 0; r < rounds; r++) {
             long[] a = cpuTicks(pid);
             long bytes0 = liveBytes.get();
@@ -223,6 +225,12 @@ public final class HostCostBench {
             System.out.printf(Locale.ROOT, "round %d: Hostdeck %.1f ms/s (user %.0f%%), RSS %.0f MB, live %.1f KB/s to 10 pages; systemd-cgtop %.1f ms/iteration%n",
                     r + 1, msPerSecond, 100.0 * (b[0] - a[0]) / Math.max(1, b[0] + b[1] - a[0] - a[1]), rss.get(r),
                     (liveBytes.get() - bytes0) / 1024.0 / seconds, cg);
+        }
+        printThreads(threadsBefore, threadTicks(pid), (System.nanoTime() - threadsT0) / 1e9);
+        String about = web.get("/about").body();
+        for (String id : List.of("sampling-cost", "last-pass", "history-bytes", "heap")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"" + id + "\"[^>]*>([^<]*)<").matcher(about);
+            System.out.println("about: " + id + ": " + (m.find() ? m.group(1).strip() : "?"));
         }
         double services = pageMs(web, "/services");
         double cgroups = pageMs(web, "/cgroups");
@@ -409,6 +417,38 @@ public final class HostCostBench {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long children = Long.parseLong(f[16 - 3]) + Long.parseLong(f[17 - 3]); // cutime, cstime
         return children * (1000.0 / TICKS) / 10;
+    }
+
+    /** Each thread's utime+stime in ticks, by its name with numbers taken out ("http-nio-#-exec-#"). */
+    private static java.util.Map<String, Long> threadTicks(long pid) throws IOException {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]), Long::sum);
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Where the measured windows' CPU went, by thread name (threads that ended meanwhile are left out). */
+    private static void printThreads(java.util.Map<String, Long> before, java.util.Map<String, Long> after, double seconds) {
+        List<java.util.Map.Entry<String, Long>> used = new ArrayList<>();
+        after.forEach((name, ticks) -> used.add(java.util.Map.entry(name, ticks - before.getOrDefault(name, 0L))));
+        used.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
+        StringBuilder line = new StringBuilder("threads, ms/s:");
+        for (var e : used.subList(0, Math.min(12, used.size()))) {
+            if (e.getValue() > 0) {
+                line.append(String.format(Locale.ROOT, " %s %.1f;", e.getKey(), e.getValue() * (1000.0 / TICKS) / seconds));
+            }
+        }
+        System.out.println(line);
     }
 
     /** utime, stime of a process, in clock ticks. */
