@@ -4,6 +4,7 @@ import { followCgroups } from './cgroups.js';
 import { followLogs } from './logs.js';
 import './problems.js';
 import { followFleet } from './fleet.js';
+import { followContainers } from './containers.js';
 
 // htmx requests carry the CSRF token in a header; the token comes from the page's meta tags.
 const header = document.querySelector('meta[name="csrf-header"]')?.content;
@@ -36,11 +37,13 @@ document.addEventListener('htmx:load', (event) => {
   followCgroups(event.target);
   followLogs(event.target);
   followFleet(event.target);
+  followContainers(event.target);
 });
 follow(document);
 followCgroups(document);
 followLogs(document);
 followFleet(document);
+followContainers(document);
 
 // on a narrow screen the nav is a menu behind a button (without script it simply wraps)
 document.documentElement.classList.add('js');
