@@ -126,12 +126,15 @@ class ContainerFeed implements LiveTopic, DisposableBean {
             ContainersMessage changes;
             synchronized (this) {
                 Map<String, LiveContainer> before = last;
-                List<LiveContainer> changed = now.containers().values().stream().filter(c -> !c.equals(before.get(c.id())))
-                        .toList();
-                List<String> gone = before.keySet().stream().filter(id -> !now.containers().containsKey(id)).toList();
+                // a runtime whose API did not answer this time still has its containers: unknown now, not gone
+                Map<String, LiveContainer> next = new java.util.LinkedHashMap<>(now.containers());
+                before.values().stream().filter(c -> !now.answering().contains(c.runtime()))
+                        .forEach(c -> next.putIfAbsent(c.id(), c));
+                List<LiveContainer> changed = next.values().stream().filter(c -> !c.equals(before.get(c.id()))).toList();
+                List<String> gone = before.keySet().stream().filter(id -> !next.containsKey(id)).toList();
                 boolean same = changed.isEmpty() && gone.isEmpty() && now.roster().equals(lastRoster)
                         && now.rosterAll().equals(lastRosterAll);
-                last = now.containers();
+                last = next;
                 lastRoster = now.roster();
                 lastRosterAll = now.rosterAll();
                 if (same) {
@@ -145,8 +148,9 @@ class ContainerFeed implements LiveTopic, DisposableBean {
         }
     }
 
-    /** What the runtimes and the kernel's view hold at {@code at}. */
-    private record Reading(Map<String, LiveContainer> containers, String roster, String rosterAll, long at) {
+    /** What the runtimes (those in {@code answering}) and the kernel's view hold at {@code at}. */
+    private record Reading(Map<String, LiveContainer> containers, java.util.Set<String> answering, String roster,
+            String rosterAll, long at) {
     }
 
     /** Reads the runtimes and the kernel's view; null when the host cannot be read now. */
@@ -164,6 +168,8 @@ class ContainerFeed implements LiveTopic, DisposableBean {
         for (RuntimeContainer c : view.containers()) {
             now.put(c.id(), LiveContainer.of(c));
         }
-        return new Reading(now, ContainerQueries.roster(s, view, false), ContainerQueries.roster(s, view, true), at);
+        java.util.Set<String> answering = new java.util.HashSet<>();
+        view.statuses().stream().filter(io.hostdeck.host.runtime.RuntimeStatus::answering).forEach(st -> answering.add(st.runtime()));
+        return new Reading(now, answering, ContainerQueries.roster(s, view, false), ContainerQueries.roster(s, view, true), at);
     }
 }

@@ -279,9 +279,17 @@ class RuntimesIT extends AppOnTestbed {
     void withTheSocketStoppedTheKernelViewStillListsEveryContainer() throws Exception {
         List<String> running = List.of(podman.podman("ps", "-q", "--no-trunc").split("\\s+"));
         assertThat(running).hasSizeGreaterThanOrEqualTo(2);
+        var viewer = logIn("viewer");
+        var received = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var ws = viewer.openLive(viewer.base(), received).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"containers\"}", true).join();
+        String first = nextContainersMessage(received, "");
+        assertThat(first).contains("\"name\":\"rweb\"");
         inTestbed("systemctl", "stop", "podman.socket", "podman.service");
         try {
-            var viewer = logIn("viewer");
+            // the live channel says what the list holds changed (podman no longer answers), and gives
+            // none of podman's containers up as gone: they are unknown now, not removed
+            assertThat(nextContainersMessage(received, roster(first))).contains("\"gone\":[]");
             String page = viewer.get("/containers").body();
             assertThat(page).contains("podman&#39;s API is not answering");
             // every running one still there, from the kernel's view: podman's, under its id
@@ -290,8 +298,28 @@ class RuntimesIT extends AppOnTestbed {
             }
             assertThat(api(viewer, apiToken(viewer), "/api/containers/runtimes")).contains("podman's API is not answering");
         } finally {
+            ws.abort();
             inTestbed("systemctl", "start", "podman.socket");
         }
+    }
+
+    /** The next message of the containers topic whose list signature is not {@code before}, within 15 s. */
+    private static String nextContainersMessage(java.util.concurrent.BlockingQueue<String> received, String before)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String m = received.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (m != null && m.contains("\"type\":\"containers\"") && !roster(m).equals(before)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no message of the containers topic with a signature other than '" + before + "' within 15 s");
+    }
+
+    private static String roster(String message) {
+        Matcher m = Pattern.compile("\"roster\":\"([0-9a-f]+)\"").matcher(message);
+        assertThat(m.find()).as(message).isTrue();
+        return m.group(1);
     }
 
     /** What podman recorded of container {@code name} since {@code since} (Unix seconds): its events' statuses, in order. */
