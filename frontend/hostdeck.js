@@ -5,6 +5,7 @@ import { followLogs } from './logs.js';
 import './problems.js';
 import { followFleet } from './fleet.js';
 import { followHost } from './host.js';
+import { followContainers } from './containers.js';
 
 // htmx requests carry the CSRF token in a header; the token comes from the page's meta tags.
 const header = document.querySelector('meta[name="csrf-header"]')?.content;
@@ -38,12 +39,14 @@ document.addEventListener('htmx:load', (event) => {
   followLogs(event.target);
   followFleet(event.target);
   followHost(event.target);
+  followContainers(event.target);
 });
 follow(document);
 followCgroups(document);
 followLogs(document);
 followFleet(document);
 followHost(document);
+followContainers(document);
 
 // on a narrow screen the nav is a menu behind a button (without script it simply wraps)
 document.documentElement.classList.add('js');

@@ -86,11 +86,22 @@ public class ContainerActions {
      * stops every process in it), SIGKILL to the unit after {@link ContainerStops#GRACE}; otherwise
      * SIGTERM through pidfds, then SIGKILL after {@link #GRACE}. Killing the init of a PID namespace
      * ends every process in it. The audit trail gets the request and, once known, the outcome.
+     *
+     * <p>A container that a runtime whose API answers owns (podman's, docker's) is stopped through
+     * that runtime instead, with the container's own stop timeout, as on its runtime page: the
+     * runtime then records a stop (not a kill from outside, {@code Exited (137)}), and its
+     * restart policy and state stay its own. That is what {@code docker stop} and Portainer's Stop
+     * do. Returns "stopping through podman's API (web1)" then.
      */
     @PreAuthorize("hasRole('OPERATOR')")
     public String stop(String id) {
         Snapshot s = scan();
         Container c = s.require(id);
+        RuntimeContainer owner = owner(c);
+        if (owner != null) {
+            stopThroughRuntime(owner, null, Map.of("kernel-id", c.id()));
+            return "stopping through " + owner.runtime() + "'s API (" + owner.name() + ")";
+        }
         String unit = CgroupPaths.unit(c.cgroup());
         boolean viaUnit = unit != null && s.aloneInItsCgroup(c);
         return audited("container-stop", c, Map.of(), () -> {
@@ -119,13 +130,19 @@ public class ContainerActions {
     public String runtimeStop(RuntimeRef ref, Integer timeout) {
         checkTimeout(timeout);
         RuntimeContainer c = runtimeContainer(ref);
+        return stopThroughRuntime(c, timeout, timeout == null ? Map.of() : Map.of("timeout", Integer.toString(timeout)));
+    }
+
+    /** Starts the runtime's stop of {@code c} (its outcome under Stops, keyed runtime/name like its page's stop). */
+    private String stopThroughRuntime(RuntimeContainer c, Integer timeout, Map<String, String> args) {
         String target = target(c);
-        Map<String, String> args = timeout == null ? Map.of() : Map.of("timeout", Integer.toString(timeout));
         return audited("container-stop", target, args, () -> {
-            stops.start(ref.runtime() + "/" + c.name(), target, () -> {
+            stops.start(c.runtime() + "/" + c.name(), target, () -> {
+                // a paused container is unpaused first: podman refuses to stop one ("container state improper")
+                String unpaused = c.paused() ? c.runtime() + " " + runtimeControl.unpause(c) + " it, then " : "";
                 long t0 = System.nanoTime();
                 String done = runtimeControl.stop(c, timeout);
-                return c.runtime() + " " + done + " " + c.name() + String.format(java.util.Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
+                return unpaused + c.runtime() + " " + done + " " + c.name() + String.format(java.util.Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9)
                         + " (stop timeout " + (timeout != null ? timeout : c.stopTimeout() != null ? c.stopTimeout()
                                 : RuntimeControl.DEFAULT_STOP_TIMEOUT) + " s)";
             }, outcome -> audit.record("container-stopped", target, args, outcome));
@@ -155,6 +172,16 @@ public class ContainerActions {
         return audited("container-remove", target(c), Map.of(), () -> runtimeControl.remove(c));
     }
 
+    /** The runtime container that owns kernel container {@code c} (inspected), when its runtime's API answers; else null. */
+    private RuntimeContainer owner(Container c) {
+        if (!ContainerRuntimes.RUNTIMES.contains(c.runtime())) {
+            return null;
+        }
+        RuntimeContainer listed = runtimes.view().match(c.runtime(), c.runtimeId(), c.init().pid())
+                .filter(RuntimeContainer::running).orElse(null);
+        return listed == null ? null : runtimes.inspected(listed);
+    }
+
     private RuntimeContainer runtimeContainer(RuntimeRef ref) {
         io.hostdeck.security.Scope.current().requireAll("a container");
         return runtimes.require(ref.runtime(), ref.name());
@@ -180,10 +207,23 @@ public class ContainerActions {
         return "thawed, then ";
     }
 
+    /**
+     * Freezes or thaws a container's processes. One that a runtime whose API answers owns is paused
+     * or unpaused through it instead (as {@code podman pause} does, so {@code podman ps} shows it
+     * paused and the runtime unpauses it itself); a thaw of one the runtime does not see as paused
+     * (frozen from outside it) thaws it here.
+     */
     @PreAuthorize("hasRole('OPERATOR')")
     public String freeze(String id, boolean frozen) {
         Snapshot s = scan();
         Container c = s.require(id);
+        RuntimeContainer owner = owner(c);
+        if (owner != null && (frozen || owner.paused())) {
+            String verb = frozen ? "pause" : "unpause";
+            return audited("container-" + verb, target(owner), Map.of("kernel-id", c.id(), "asked", frozen ? "freeze" : "thaw"),
+                    () -> (frozen ? runtimeControl.pause(owner) : runtimeControl.unpause(owner)) + " through " + owner.runtime()
+                            + "'s API (" + owner.name() + ")");
+        }
         return audited(frozen ? "container-freeze" : "container-thaw", c, Map.of(), () -> {
             if (freezer.usesV1Freezer()) {
                 if (frozen) {

@@ -49,7 +49,7 @@ class ContainerQueries {
 
     /** The list; services that systemd's own sandboxing gave namespaces only with {@code sandboxes=shown}. */
     record Listing(List<ContainerRow> rows, int hiddenSandboxes, boolean sandboxesShown, boolean ownReference,
-            List<RuntimeContainer> notRunning, List<String> runtimeProblems) {
+            List<RuntimeContainer> notRunning, List<String> runtimeProblems, String roster) {
     }
 
     /** A runtime's container, and its row in the kernel's view while it runs (else null). */
@@ -90,12 +90,65 @@ class ContainerQueries {
         // the runtime's containers that do not run (no processes, so not in the kernel's view)
         List<RuntimeContainer> notRunning = view.containers().stream().filter(rc -> !claimed.contains(rc) && !rc.running())
                 .toList();
-        return new Listing(rows, hidden, all, s.ownReference(), notRunning, problems(view, s));
+        return new Listing(rows, hidden, all, s.ownReference(), notRunning, problems(view, s), roster(s, view, all));
     }
 
+    /**
+     * What the list holds, as a short signature the live channel sends too ({@link ContainerFeed}):
+     * which kernel containers it shows, which runtime container claims each, which runtime
+     * containers do not run, which runtime answers. A page whose signature differs fetches itself.
+     */
+    static String roster(Snapshot s, ContainerRuntimes.View view, boolean sandboxesShown) {
+        List<String> parts = new ArrayList<>();
+        List<RuntimeContainer> claimed = new ArrayList<>();
+        for (Container c : s.containers()) {
+            if (c.serviceSandbox() && !sandboxesShown) {
+                continue;
+            }
+            RuntimeContainer rc = claim(c, view);
+            if (rc != null) {
+                claimed.add(rc);
+            }
+            parts.add(c.id() + "=" + (rc == null ? "" : rc.runtime() + ":" + rc.id()));
+        }
+        for (RuntimeContainer rc : view.containers()) {
+            if (!claimed.contains(rc) && !rc.running()) {
+                parts.add("stopped=" + rc.runtime() + ":" + rc.id());
+            }
+        }
+        for (RuntimeStatus st : view.statuses()) {
+            parts.add(st.runtime() + ":" + st.present() + ":" + st.answering());
+        }
+        java.util.Collections.sort(parts);
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(String.join("\n", parts)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The runtime container that claims kernel container {@code c}, null when none that answered does. */
+    private static RuntimeContainer claim(Container c, ContainerRuntimes.View view) {
+        return ContainerRuntimes.RUNTIMES.contains(c.runtime())
+                ? view.match(c.runtime(), c.runtimeId(), c.init().pid()).orElse(null) : null;
+    }
+
+    /** One container of the kernel's view; the runtime container that owns it inspected (its stop timeout for the page). */
     ContainerRow one(String id) {
         Scope.current().requireAll("a container");
-        return row(scanner.scan().require(id), procFs.uptimeSeconds(), runtimes.view());
+        ContainerRow r = row(scanner.scan().require(id), procFs.uptimeSeconds(), runtimes.view());
+        if (r.runtime() == null) {
+            return r;
+        }
+        RuntimeContainer owner;
+        try {
+            owner = runtimes.inspected(r.runtime());
+        } catch (io.hostdeck.host.HostUnavailableException e) {
+            owner = r.runtime(); // its API stopped answering since the list: what the list said
+        }
+        return owner == null ? r : new ContainerRow(r.container(), r.rates(), r.net(), r.uptimeSeconds(), r.frozen(), owner);
     }
 
     /** A runtime's container by its name or id, with its kernel view while it runs. */
@@ -202,8 +255,7 @@ class ContainerQueries {
 
     private ContainerRow row(Container c, double uptime, ContainerRuntimes.View view) {
         long age = Math.max(0, (long) (uptime - c.init().startTicks() / (double) TICKS_PER_SECOND));
-        RuntimeContainer rc = ContainerRuntimes.RUNTIMES.contains(c.runtime())
-                ? view.match(c.runtime(), c.runtimeId(), c.init().pid()).orElse(null) : null;
+        RuntimeContainer rc = claim(c, view);
         return new ContainerRow(c, sampler.latest().get(c.cgroup()), procFs.netDev(c.init().pid()), age, actions.frozen(c), rc);
     }
 }

@@ -211,10 +211,15 @@ class ContainerStops implements LiveTopic, DisposableBean {
 
     @Override
     public String key(String argument) {
+        return noArgument(KEY, argument);
+    }
+
+    /** The key of a topic that takes no argument ({@code key}); a 400-like error for any argument. */
+    static String noArgument(String key, String argument) {
         if (!argument.isEmpty()) {
-            throw new io.hostdeck.error.InvalidInputException("arg", "takes no argument");
+            throw new io.hostdeck.error.InvalidInputException("arg", "the " + key + " topic takes no argument");
         }
-        return KEY;
+        return key;
     }
 
     @Override

@@ -42,7 +42,10 @@ class ContainersController {
 
     @GetMapping("/containers")
     String list(@RequestParam(defaultValue = "") String sandboxes, Model model) {
+        long at = System.currentTimeMillis();
         ContainerQueries.Listing listing = queries.list(sandboxes);
+        model.addAttribute("at", at);
+        model.addAttribute("roster", listing.roster());
         model.addAttribute("rows", listing.rows());
         model.addAttribute("hiddenSandboxes", listing.hiddenSandboxes());
         model.addAttribute("sandboxesShown", listing.sandboxesShown());
@@ -117,6 +120,7 @@ class ContainersController {
     /** A runtime's container by its name or id: stable across restarts. */
     @GetMapping("/containers/{runtime:docker|podman}/{name}")
     String runtimeDetail(@PathVariable String runtime, @PathVariable String name, Model model) {
+        model.addAttribute("at", System.currentTimeMillis());
         ContainerQueries.RuntimeDetail d = queries.runtimeOne(RuntimeRef.parse(runtime, name));
         model.addAttribute("rc", d.container());
         model.addAttribute("row", d.row());
@@ -183,8 +187,9 @@ class ContainersController {
 
     @PostMapping("/containers/{id}/stop")
     String stop(@PathVariable String id, RedirectAttributes redirect) {
-        actions.stop(id);
-        redirect.addFlashAttribute("flash", Flash.ok("Stopping " + id + ": how it ends shows under Stops below."));
+        String how = actions.stop(id);
+        redirect.addFlashAttribute("flash", Flash.ok((how.equals("stopping") ? "Stopping " + id : "Stopping " + id + " " + how.substring(
+                "stopping ".length())) + ": how it ends shows under Stops below."));
         return "redirect:/containers";
     }
 

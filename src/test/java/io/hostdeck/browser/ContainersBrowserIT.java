@@ -57,7 +57,7 @@ class ContainersBrowserIT extends AppOnTestbed {
 
         new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(
                 ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Launched " + UNIT));
-        // the list follows the host every 2 s: the sandbox's row comes without a reload
+        // the list follows the host over the live channel: the sandbox's row comes without a reload
         By row = By.xpath("//tr[contains(@class,'container-row')][td[@class='name']/a[text()='hdweb']]");
         WebElement listed = new WebDriverWait(browser.driver(), Duration.ofSeconds(6))
                 .until(ExpectedConditions.visibilityOfElementLocated(row));
@@ -77,7 +77,7 @@ class ContainersBrowserIT extends AppOnTestbed {
         alert.accept();
         new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(
                 ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Stopping pid-"));
-        // the stop runs on: the list's refresh brings its outcome under Stops, and the row goes
+        // the stop runs on: the live channel brings its outcome under Stops, and the row goes
         new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(
                 ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#container-stops td.stop-state"), "ended"));
         new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.invisibilityOfElementLocated(row));

@@ -22,9 +22,11 @@ import io.hostdeck.testbed.Podman;
 /**
  * Real podman containers (runc, systemd as cgroup manager: libpod-ID.scope under machine.slice)
  * under the testbed's systemd, as Hostdeck sees and stops them: listed as podman's with their
- * limits; {@code idle1}, whose PID 1 ignores SIGTERM, stopped within Hostdeck's 10 s instead of
- * systemd's 90 s; a frozen container still stops; a container run by podman inside a service
- * unit (the Quadlet way) is a container, not systemd's sandboxing.
+ * limits; with podman's API not answering (so the kernel view acts from outside, as for any
+ * container; with it, the actions go through podman, see {@code RuntimesIT}): {@code idle1},
+ * whose PID 1 ignores SIGTERM, stopped within Hostdeck's 10 s instead of systemd's 90 s, and a
+ * frozen container still stops; a container run by podman inside a service unit (the Quadlet
+ * way) is a container, not systemd's sandboxing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PodmanIT extends AppOnTestbed {
@@ -90,17 +92,43 @@ class PodmanIT extends AppOnTestbed {
         assertThat(limitCell).isEqualTo("64.0M");
     }
 
+    /** What runs while podman's API does not answer. */
+    private interface WithoutApi {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with podman's API stopped (socket and service), once the list says so: the
+     * kernel view acts from outside then, as for any container. Starts podman.socket again after.
+     */
+    private void withoutPodmansApi(WebSession web, WithoutApi body) throws Exception {
+        inTestbed("systemctl", "stop", "podman.socket", "podman.service");
+        try {
+            String page = "";
+            for (int i = 0; i < 50 && !page.contains("podman&#39;s API is not answering"); i++) {
+                page = web.get("/containers").body();
+                Thread.sleep(100);
+            }
+            assertThat(page).contains("podman&#39;s API is not answering");
+            body.run();
+        } finally {
+            inTestbed("systemctl", "start", "podman.socket");
+        }
+    }
+
     @Test
     void idle1WhosePid1IgnoresSigtermStopsWithinHostdecksGrace() throws Exception {
         String id = podman.run("idle1", List.of(), "/bin/sleep", "100000");
         var operator = logIn("operator");
         String cid = row(operator, id)[0];
-        String token = operator.pageToken("/containers/" + cid);
-        assertThat(operator.postForm("/containers/" + cid + "/stop", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
-        String[] ended = ContainersIT.stopped(operator, cid, 60);
-        assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
-        assertThat(ended[1]).contains("unit libpod-" + id + ".scope").contains("SIGKILL after 10 s");
-        assertThat(podman.podman("inspect", "-f", "{{.State.Running}}", "idle1")).isEqualTo("false");
+        withoutPodmansApi(operator, () -> {
+            String token = operator.pageToken("/containers/" + cid);
+            assertThat(operator.postForm("/containers/" + cid + "/stop", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
+            String[] ended = ContainersIT.stopped(operator, cid, 60);
+            assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
+            assertThat(ended[1]).contains("unit libpod-" + id + ".scope").contains("SIGKILL after 10 s");
+            assertThat(podman.podman("inspect", "-f", "{{.State.Running}}", "idle1")).isEqualTo("false");
+        });
     }
 
     @Test
@@ -108,15 +136,17 @@ class PodmanIT extends AppOnTestbed {
         String id = podman.run("frozen1", List.of(), "/bin/sh", "-c", "while :; do sleep 1; done");
         var operator = logIn("operator");
         String cid = row(operator, id)[0];
-        String token = operator.pageToken("/containers/" + cid);
-        assertThat(operator.postForm("/containers/" + cid + "/freeze", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
-        assertThat(operator.get("/containers/" + cid).body()).contains("id=\"frozen\"");
-        assertThat(operator.postForm("/containers/" + cid + "/stop", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
-        String[] ended = ContainersIT.stopped(operator, cid, 60);
-        assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
-        assertThat(ended[1]).startsWith("thawed, then unit libpod-" + id + ".scope");
-        assertThat(podman.podman("inspect", "-f", "{{.State.Running}}", "frozen1")).isEqualTo("false");
-        assertThat(inTestbed("sh", "-c", "systemctl is-active libpod-" + id + ".scope || true")).isNotEqualTo("active");
+        withoutPodmansApi(operator, () -> {
+            String token = operator.pageToken("/containers/" + cid);
+            assertThat(operator.postForm("/containers/" + cid + "/freeze", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
+            assertThat(operator.get("/containers/" + cid).body()).contains("id=\"frozen\"");
+            assertThat(operator.postForm("/containers/" + cid + "/stop", "_csrf=" + enc(token)).statusCode()).isEqualTo(302);
+            String[] ended = ContainersIT.stopped(operator, cid, 60);
+            assertThat(ended[0]).as(ended[1]).isEqualTo("ended");
+            assertThat(ended[1]).startsWith("thawed, then unit libpod-" + id + ".scope");
+            assertThat(podman.podman("inspect", "-f", "{{.State.Running}}", "frozen1")).isEqualTo("false");
+            assertThat(inTestbed("sh", "-c", "systemctl is-active libpod-" + id + ".scope || true")).isNotEqualTo("active");
+        });
     }
 
     @Test

@@ -89,8 +89,30 @@ public class ContainerRuntimes {
         return new View(statuses, containers);
     }
 
-    /** The runtime's container named {@code nameOrId} (or with that id, or id prefix of 12+ hex digits). */
+    /**
+     * The runtime's container named {@code nameOrId} (or with that id, or id prefix of 12+ hex
+     * digits), inspected: with its restart policy and count and its stop timeout.
+     */
     public RuntimeContainer require(String runtime, String nameOrId) {
+        RuntimeContainer c = find(runtime, nameOrId);
+        RuntimeContainer inspected = inspected(c);
+        if (inspected == null) {
+            throw new NotFoundException(runtime + " has no container '" + nameOrId + "' any more");
+        }
+        return inspected;
+    }
+
+    /** {@code c} (from a {@link #view}) with what its runtime's inspect adds; null when it is gone since. */
+    public RuntimeContainer inspected(RuntimeContainer c) {
+        EngineApi api = api(c.runtime());
+        try {
+            return api.inspect(c);
+        } catch (IOException e) {
+            throw new HostUnavailableException(c.runtime() + "'s API (" + api.socket() + ") is not answering: " + problem(e));
+        }
+    }
+
+    private RuntimeContainer find(String runtime, String nameOrId) {
         EngineApi api = api(runtime);
         checkName(nameOrId);
         List<RuntimeContainer> all;

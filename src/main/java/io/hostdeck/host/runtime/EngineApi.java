@@ -51,26 +51,49 @@ final class EngineApi {
         return UnixHttp.call(socket, method, target, timeout, maxBody);
     }
 
-    /** Every container, running or not, with what inspect adds (PID, health, restart policy and count). */
+    /**
+     * Every container, running or not, from the one list call: name, image, state and status,
+     * health as the status says it, ports, labels, and the init's PID where the runtime lists it
+     * (Podman does, Docker does not). What only inspect tells (restart policy and count, stop
+     * timeout) is null here: {@link #inspect} adds it for one container.
+     */
     List<RuntimeContainer> list() throws IOException {
         JsonNode all = json(call("GET", "/containers/json?all=true", READ_TIMEOUT, MAX_JSON), "/containers/json");
         List<RuntimeContainer> out = new ArrayList<>();
         for (JsonNode c : all) {
             String id = c.path("Id").asString("");
-            if (!id.matches("[0-9a-f]{12,64}")) {
-                continue;
+            if (id.matches("[0-9a-f]{12,64}")) {
+                out.add(container(c));
             }
-            UnixHttp.Response r = call("GET", "/containers/" + id + "/json", READ_TIMEOUT, MAX_JSON);
-            if (r.status() == 404) {
-                continue; // removed between the two calls
-            }
-            out.add(container(c, json(r, "inspect " + id)));
         }
         return out;
     }
 
-    private RuntimeContainer container(JsonNode c, JsonNode inspect) {
-        String name = c.path("Names").path(0).asString(inspect.path("Name").asString(""));
+    /** {@code c} with what its inspect adds: its PID, health, restart policy and count, stop timeout; null when it is gone. */
+    RuntimeContainer inspect(RuntimeContainer c) throws IOException {
+        UnixHttp.Response r = call("GET", "/containers/" + c.id() + "/json", READ_TIMEOUT, MAX_JSON);
+        if (r.status() == 404) {
+            return null; // removed since the list
+        }
+        JsonNode inspect = json(r, "inspect " + c.shortId());
+        JsonNode state = inspect.path("State");
+        JsonNode stop = inspect.path("Config").path("StopTimeout");
+        String health = state.path("Health").path("Status").asString("");
+        return new RuntimeContainer(c.runtime(), c.id(), c.name(), c.image(), c.created(),
+                state.path("Status").asString(c.state()), c.status(), health.isEmpty() ? c.health() : health, c.ports(),
+                c.labels(), inspect.path("HostConfig").path("RestartPolicy").path("Name").asString(""),
+                inspect.path("RestartCount").asInt(0), state.path("Pid").asLong(c.pid()),
+                stop.isNumber() ? Integer.valueOf(stop.asInt()) : null);
+    }
+
+    /** "Up 3 minutes (healthy)", "Up 5 seconds (health: starting)": the health a list's status carries, "" without one. */
+    static String healthOf(String status) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((healthy|unhealthy|health: starting)\\)").matcher(status);
+        return !m.find() ? "" : m.group(1).equals("health: starting") ? "starting" : m.group(1);
+    }
+
+    private RuntimeContainer container(JsonNode c) {
+        String name = c.path("Names").path(0).asString("");
         if (name.startsWith("/")) {
             name = name.substring(1);
         }
@@ -81,15 +104,10 @@ final class EngineApi {
         }
         Map<String, String> labels = new LinkedHashMap<>();
         c.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString("")));
-        JsonNode state = inspect.path("State");
-        String stateName = c.path("State").asString(state.path("Status").asString(""));
-        JsonNode stop = inspect.path("Config").path("StopTimeout");
+        String status = c.path("Status").asString("");
         return new RuntimeContainer(runtime, c.path("Id").asString(), name, c.path("Image").asString(""),
-                c.path("Created").asLong(0), stateName, c.path("Status").asString(""),
-                state.path("Health").path("Status").asString(""), ports, labels,
-                inspect.path("HostConfig").path("RestartPolicy").path("Name").asString(""),
-                inspect.path("RestartCount").asInt(0), state.path("Pid").asLong(0),
-                stop.isNumber() ? Integer.valueOf(stop.asInt()) : null);
+                c.path("Created").asLong(0), c.path("State").asString(""), status, healthOf(status), ports, labels, null,
+                null, c.path("Pid").asLong(0), null);
     }
 
     /** The last {@code tail} lines of its output (stdout and stderr), the stream frames taken apart. */

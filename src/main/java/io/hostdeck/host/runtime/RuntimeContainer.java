@@ -11,19 +11,22 @@ import java.util.Map;
  * @param name          its name without the leading '/'
  * @param image         the image it was created from, as the runtime names it
  * @param created       seconds since the epoch
- * @param state         created, running, paused, restarting, exited, dead
+ * @param state         created, running, paused, restarting, exited, dead; podman's also stopping
  * @param status        the runtime's own words, "Up 3 minutes (healthy)"
  * @param health        healthy, unhealthy, starting; "" without a health check
  * @param ports         published ports
  * @param labels        its labels (compose, Kubernetes, …)
- * @param restartPolicy no, always, on-failure, unless-stopped ("" when the runtime does not say)
- * @param restartCount  how often the runtime restarted it
- * @param pid           its init's PID as the runtime sees it (the target's PID namespace), 0 when not running
- * @param stopTimeout   seconds the runtime waits after the stop signal before SIGKILL; null when it does not say
+ * @param restartPolicy no, always, on-failure, unless-stopped ("" when the runtime does not say); null when not
+ *                      inspected (a list's entry: {@link ContainerRuntimes#require} inspects)
+ * @param restartCount  how often the runtime restarted it; null when not inspected
+ * @param pid           its init's PID as the runtime sees it (the target's PID namespace), 0 when not running (or
+ *                      not listed: Docker's list does not say, inspect does)
+ * @param stopTimeout   seconds the runtime waits after the stop signal before SIGKILL; null when it does not say or
+ *                      when not inspected
  */
 public record RuntimeContainer(String runtime, String id, String name, String image, long created, String state,
         String status, String health, List<Port> ports, Map<String, String> labels, String restartPolicy,
-        int restartCount, long pid, Integer stopTimeout) {
+        Integer restartCount, long pid, Integer stopTimeout) {
 
     /** A published port: host address and port to the container's port and protocol. */
     public record Port(String hostIp, int hostPort, int containerPort, String protocol) {
@@ -35,7 +38,8 @@ public record RuntimeContainer(String runtime, String id, String name, String im
     }
 
     public boolean running() {
-        return state.equals("running") || state.equals("paused") || state.equals("restarting");
+        // podman's "stopping": its stop signal sent, its processes still there
+        return state.equals("running") || state.equals("paused") || state.equals("restarting") || state.equals("stopping");
     }
 
     public boolean paused() {

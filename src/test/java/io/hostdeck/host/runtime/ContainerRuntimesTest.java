@@ -59,4 +59,13 @@ class ContainerRuntimesTest {
         assertThat(c.createdText()).isEqualTo("2026-12-01 23:48:36 UTC");
         assertThat(c.shortId()).isEqualTo("6932e8d4bc13");
     }
+
+    @Test
+    void aListsStatusCarriesTheHealth() {
+        assertThat(EngineApi.healthOf("Up 3 minutes (healthy)")).isEqualTo("healthy");
+        assertThat(EngineApi.healthOf("Up 1 second (health: starting)")).isEqualTo("starting");
+        assertThat(EngineApi.healthOf("Up 2 hours (unhealthy)")).isEqualTo("unhealthy");
+        assertThat(EngineApi.healthOf("Up 3 minutes")).isEmpty();
+        assertThat(EngineApi.healthOf("Exited (0) 5 seconds ago")).isEmpty();
+    }
 }
