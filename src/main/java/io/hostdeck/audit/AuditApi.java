@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.security.Scope;
 import io.hostdeck.web.JsonApi;
+import io.hostdeck.web.Units;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -20,9 +21,12 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AuditApi {
 
     private final AuditLog audit;
+    private final Units units;
 
-    AuditApi(AuditLog audit) {
+    /** @param units knows the target host's time zone, in which {@code since} is read, as on the page */
+    AuditApi(AuditLog audit, Units units) {
         this.audit = audit;
+        this.units = units;
     }
 
     @GetMapping("/api/audit")
@@ -36,6 +40,7 @@ class AuditApi {
             throw new InvalidInputException("limit", "'" + (limit.length() > 20 ? limit.substring(0, 20) : limit)
                     + "' is not a number from 1 to " + AuditController.LIMIT);
         }
-        return audit.recent(Integer.parseInt(limit), AuditController.filter(user, action, target, result, since));
+        return audit.recent(Integer.parseInt(limit), AuditController.filter(user, action, target, result, since,
+                units.zoneId()));
     }
 }

@@ -181,7 +181,7 @@ public class ServiceActions {
         }
         String unit = t.id();
         audited("delete", unit, Map.of(), () -> {
-            if (unitFiles.read(unit).filter(text -> text.startsWith(UnitFileText.CREATED_MARK)).isEmpty()) {
+            if (unitFiles.read(unit).filter(text -> text.startsWith(UnitFileStore.CREATED_MARK)).isEmpty()) {
                 throw new io.hostdeck.error.ConflictException(unit + " was not created by Hostdeck: it is not"
                         + " Hostdeck's to delete");
             }

@@ -17,6 +17,7 @@ import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.host.systemd.UnitAction;
 import io.hostdeck.host.systemd.UnitFileChange;
 import io.hostdeck.host.systemd.UnitSetting;
+import io.hostdeck.web.Flash;
 
 /**
  * The service actions: each a POST with the CSRF token, answered with a redirect back to the
@@ -40,7 +41,7 @@ class ServiceActionsController {
         String name = UnitName.of("unit", unit).name();
         UnitAction a = UnitAction.valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
         JobOutcome outcome = actions.run(a, name, confirm);
-        Flash flash = Flash.of(a, outcome);
+        Flash flash = flashOf(a, outcome);
         if (outcome.done() && (a == UnitAction.START || a == UnitAction.RESTART)) {
             flash = stateAfter(a, outcome.unit(), flash);
         }
@@ -69,7 +70,7 @@ class ServiceActionsController {
     String enablement(@PathVariable String unit, @PathVariable String verb, RedirectAttributes redirect) {
         String name = UnitName.of("unit", unit).name();
         List<UnitFileChange> changes = actions.changeEnablement(verb, name);
-        redirect.addFlashAttribute("flash", Flash.ok(Flash.pastTense(verb) + " " + name + ": "
+        redirect.addFlashAttribute("flash", Flash.ok(pastTense(verb) + " " + name + ": "
                 + (changes.isEmpty() ? "nothing to change." : changes.size() + " link(s) changed.")));
         return back(name);
     }
@@ -125,50 +126,43 @@ class ServiceActionsController {
         }
         String state = after.activeState() + " (" + after.subState() + ")";
         if (List.of("active", "activating", "reloading").contains(after.activeState())) {
-            return Flash.ok(Flash.pastTense(a.label()) + " " + name + ": " + state + ".");
+            return Flash.ok(pastTense(a.label()) + " " + name + ": " + state + ".");
         }
         String why = after.result().isEmpty() || after.result().equals("success") ? ""
                 : ", result " + after.result() + (after.exitStatus().isEmpty() ? "" : " (" + after.exitStatus() + ")");
-        return new Flash("error", Flash.pastTense(a.label()) + " " + name + ", but it stopped at once: " + state + why
+        return Flash.error(pastTense(a.label()) + " " + name + ", but it stopped at once: " + state + why
                 + ". Its log below says why.");
     }
 
-    /** The message the next page shows: {@code ok} or {@code error}. */
-    record Flash(String kind, String message) {
+    /** The message the next page shows after a job: systemd's real result, in words. */
+    static Flash flashOf(UnitAction action, JobOutcome outcome) {
+        String verb = pastTense(action.label());
+        return switch (outcome.result()) {
+            case "done" -> Flash.ok(verb + " " + outcome.unit() + ".");
+            case "failed" -> Flash.error(action.label() + " " + outcome.unit()
+                    + " failed: systemd reported the job as failed; its log below says why.");
+            case "dependency" -> Flash.error(action.label() + " " + outcome.unit()
+                    + " failed: a unit it depends on failed.");
+            case "timeout" -> Flash.error(action.label() + " " + outcome.unit() + " timed out.");
+            case "canceled" -> Flash.error(action.label() + " " + outcome.unit()
+                    + " was canceled by a later job.");
+            case "skipped" -> Flash.ok(action.label() + " " + outcome.unit() + " skipped: nothing to do in its state.");
+            default -> Flash.error(action.label() + " " + outcome.unit() + ": " + outcome.result());
+        };
+    }
 
-        static Flash ok(String message) {
-            return new Flash("ok", message);
-        }
-
-        static Flash of(UnitAction action, JobOutcome outcome) {
-            String verb = pastTense(action.label());
-            return switch (outcome.result()) {
-                case "done" -> ok(verb + " " + outcome.unit() + ".");
-                case "failed" -> new Flash("error", action.label() + " " + outcome.unit()
-                        + " failed: systemd reported the job as failed; its log below says why.");
-                case "dependency" -> new Flash("error", action.label() + " " + outcome.unit()
-                        + " failed: a unit it depends on failed.");
-                case "timeout" -> new Flash("error", action.label() + " " + outcome.unit() + " timed out.");
-                case "canceled" -> new Flash("error", action.label() + " " + outcome.unit()
-                        + " was canceled by a later job.");
-                case "skipped" -> ok(action.label() + " " + outcome.unit() + " skipped: nothing to do in its state.");
-                default -> new Flash("error", action.label() + " " + outcome.unit() + ": " + outcome.result());
-            };
-        }
-
-        static String pastTense(String verb) {
-            return switch (verb) {
-                case "start" -> "Started";
-                case "stop" -> "Stopped";
-                case "restart" -> "Restarted";
-                case "reload" -> "Reloaded";
-                case "try-restart" -> "Restarted (if running)";
-                case "enable" -> "Enabled";
-                case "disable" -> "Disabled";
-                case "mask" -> "Masked";
-                case "unmask" -> "Unmasked";
-                default -> verb;
-            };
-        }
+    static String pastTense(String verb) {
+        return switch (verb) {
+            case "start" -> "Started";
+            case "stop" -> "Stopped";
+            case "restart" -> "Restarted";
+            case "reload" -> "Reloaded";
+            case "try-restart" -> "Restarted (if running)";
+            case "enable" -> "Enabled";
+            case "disable" -> "Disabled";
+            case "mask" -> "Masked";
+            case "unmask" -> "Unmasked";
+            default -> verb;
+        };
     }
 }

@@ -21,6 +21,7 @@ import io.hostdeck.host.systemd.UnitDetails;
 import io.hostdeck.services.unitfile.ServiceSpec;
 import io.hostdeck.services.unitfile.UnitFileText;
 import io.hostdeck.services.unitfile.UnitName;
+import io.hostdeck.web.Flash;
 
 /**
  * New services from a form, edits as override drop-ins, and deleting what Hostdeck created.
@@ -64,8 +65,8 @@ class UnitFileController {
             }
             JobOutcome started = actions.create(name, spec, form.containsKey("enable"), form.containsKey("start"));
             redirect.addFlashAttribute("flash", started == null || started.done()
-                    ? ServiceActionsController.Flash.ok("Created " + name.name() + (started == null ? "." : " and started it."))
-                    : new ServiceActionsController.Flash("error", "Created " + name.name() + ", but starting it "
+                    ? Flash.ok("Created " + name.name() + (started == null ? "." : " and started it."))
+                    : Flash.error("Created " + name.name() + ", but starting it "
                             + started.result() + ": its log below says why."));
             return new ModelAndView("redirect:/services/" + name.name());
         } catch (InvalidInputException e) {
@@ -101,7 +102,7 @@ class UnitFileController {
                 return preview(mv, values, UnitFileText.override(spec), "edit");
             }
             String id = actions.edit(name, spec);
-            redirect.addFlashAttribute("flash", ServiceActionsController.Flash.ok("Saved an override for " + id
+            redirect.addFlashAttribute("flash", Flash.ok("Saved an override for " + id
                     + "; restart it for the change to take effect."));
             return new ModelAndView("redirect:/services/" + id);
         } catch (InvalidInputException e) {
@@ -113,7 +114,7 @@ class UnitFileController {
     String delete(@PathVariable String unit, RedirectAttributes redirect) {
         UnitName name = UnitName.of("unit", unit);
         actions.delete(name);
-        redirect.addFlashAttribute("flash", ServiceActionsController.Flash.ok("Stopped, disabled and deleted " + name.name() + "."));
+        redirect.addFlashAttribute("flash", Flash.ok("Stopped, disabled and deleted " + name.name() + "."));
         return "redirect:/services";
     }
 

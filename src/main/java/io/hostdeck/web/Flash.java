@@ -6,4 +6,8 @@ public record Flash(String kind, String message) {
     public static Flash ok(String message) {
         return new Flash("ok", message);
     }
+
+    public static Flash error(String message) {
+        return new Flash("error", message);
+    }
 }

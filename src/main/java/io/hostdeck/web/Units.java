@@ -44,6 +44,11 @@ public class Units {
         return hostZone.getId();
     }
 
+    /** The host's time zone, for code that reads or shows times as the host's clock does. */
+    public ZoneId zoneId() {
+        return hostZone;
+    }
+
     /** A moment as ISO date and 24 h time to the second in the host's zone, no fractions: 2026-12-01 21:04:05. */
     public String stamp(Instant when) {
         return when == null ? "—" : STAMP.format(when.atZone(hostZone));

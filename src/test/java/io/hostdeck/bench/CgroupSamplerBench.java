@@ -17,8 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.hostdeck.cgroups.CgroupSampler;
 import io.hostdeck.host.HostProperties;
@@ -59,33 +57,7 @@ public final class CgroupSamplerBench {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int cgtopRuns = args.length > 3 ? Integer.parseInt(args[3]) : 3;
 
-        AtomicReference<Testbed> testbed = new AtomicReference<>();
-        AtomicBoolean booting = new AtomicBoolean();
-        Thread hook = new Thread(() -> stop(testbed, booting), "cgbench-teardown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Testbed.teardown(NAME); // what a killed earlier run left
-            booting.set(true);
-            testbed.set(Testbed.boot(NAME));
-            run(testbed.get(), n, k, warmup, cgtopRuns);
-        } finally {
-            stop(testbed, booting);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running or has run
-            }
-        }
-    }
-
-    private static void stop(AtomicReference<Testbed> testbed, AtomicBoolean booting) {
-        Testbed tb = testbed.getAndSet(null);
-        if (tb != null) {
-            tb.close(); // teardown.sh kills what is left in the testbed's cgroups and removes them
-        } else if (booting.getAndSet(false)) {
-            Testbed.teardown(NAME);
-        }
-        booting.set(false);
+        BenchTestbed.run(NAME, (tb, app) -> run(tb, n, k, warmup, cgtopRuns));
     }
 
     private static void run(Testbed tb, int n, int k, int warmup, int cgtopRuns) throws Exception {

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -60,39 +59,7 @@ public final class JournalBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int k = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        AtomicReference<Testbed> testbed = new AtomicReference<>();
-        AtomicReference<ConfigurableApplicationContext> app = new AtomicReference<>();
-        AtomicBoolean booting = new AtomicBoolean();
-        Thread hook = new Thread(() -> stop(app, testbed, booting), "bench-teardown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Testbed.teardown(NAME); // what a killed earlier run left
-            booting.set(true);
-            testbed.set(Testbed.boot(NAME));
-            run(testbed.get(), app, n, k, warmup);
-        } finally {
-            stop(app, testbed, booting);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running or has run
-            }
-        }
-    }
-
-    private static void stop(AtomicReference<ConfigurableApplicationContext> app, AtomicReference<Testbed> testbed,
-            AtomicBoolean booting) {
-        ConfigurableApplicationContext ctx = app.getAndSet(null);
-        if (ctx != null) {
-            ctx.close();
-        }
-        Testbed tb = testbed.getAndSet(null);
-        if (tb != null) {
-            tb.close();
-        } else if (booting.getAndSet(false)) {
-            Testbed.teardown(NAME);
-        }
-        booting.set(false);
+        BenchTestbed.run(NAME, (tb, app) -> run(tb, app, n, k, warmup));
     }
 
     private static void run(Testbed tb, AtomicReference<ConfigurableApplicationContext> app, int n, int k, int warmup)

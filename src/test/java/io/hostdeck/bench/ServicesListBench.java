@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,39 +74,7 @@ public final class ServicesListBench {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         List<String> appArgs = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
 
-        AtomicReference<Testbed> testbed = new AtomicReference<>();
-        AtomicReference<ConfigurableApplicationContext> app = new AtomicReference<>();
-        AtomicBoolean booting = new AtomicBoolean();
-        Thread hook = new Thread(() -> stop(app, testbed, booting), "bench-teardown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Testbed.teardown(NAME); // what a killed earlier run left
-            booting.set(true);
-            testbed.set(Testbed.boot(NAME));
-            run(testbed.get(), app, n, k, warmup, appArgs);
-        } finally {
-            stop(app, testbed, booting);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running or has run: nothing left to do
-            }
-        }
-    }
-
-    private static void stop(AtomicReference<ConfigurableApplicationContext> app, AtomicReference<Testbed> testbed,
-            AtomicBoolean booting) {
-        ConfigurableApplicationContext ctx = app.getAndSet(null);
-        if (ctx != null) {
-            ctx.close();
-        }
-        Testbed tb = testbed.getAndSet(null);
-        if (tb != null) {
-            tb.close();
-        } else if (booting.getAndSet(false)) {
-            Testbed.teardown(NAME); // interrupted while booting
-        }
-        booting.set(false);
+        BenchTestbed.run(NAME, (tb, app) -> run(tb, app, n, k, warmup, appArgs));
     }
 
     private static void run(Testbed tb, AtomicReference<ConfigurableApplicationContext> app, int n, int k, int warmup,

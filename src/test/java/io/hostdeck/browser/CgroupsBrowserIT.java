@@ -15,35 +15,29 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.testbed.Testbed;
 import io.hostdeck.testbed.TestbedExtension;
 
 /** The cgroup pages in a real browser: a top-table row and a chart change on screen within 2 s. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CgroupsBrowserIT extends AppOnTestbed {
+class CgroupsBrowserIT extends BrowserOnTestbed {
 
     private static final String BUSY = "hd-cg-browser.service";
 
     private Testbed testbed;
-    private Browser browser;
 
     @BeforeAll
     void start(Testbed testbed) throws Exception {
         this.testbed = testbed;
         testbed.exec(T, "systemd-run", "--unit=" + BUSY, "-p", "CPUQuota=10%", "/bin/sh", "-c", "while :; do :; done");
         Thread.sleep(2500); // a few ticks, so the unit is in the table and has a history
-        browser = new Browser(port);
         browser.logIn("viewer", TestUsers.PASSWORD);
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.close();
-        }
         testbed.exec(T, "systemctl", "stop", BUSY);
     }
 

@@ -4,35 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.testbed.Testbed;
 import io.hostdeck.testbed.TestbedExtension;
 
 /** A person at a real browser, against the app pointed at the testbed's systemd. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LoginBrowserIT extends AppOnTestbed {
-
-    private Browser browser;
-
-    @BeforeAll
-    void start() {
-        browser = new Browser(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+class LoginBrowserIT extends BrowserOnTestbed {
 
     @Test
     void anAdminLogsInAndSeesTheTestbedsSystemdVersionWithTheLiveChannelUp(Testbed testbed) {

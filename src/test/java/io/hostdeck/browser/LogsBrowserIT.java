@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -15,29 +14,19 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 
 /** The log view in a real browser: a filtered URL shows only its lines, again after a reload, and follows. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LogsBrowserIT extends AppOnTestbed {
+class LogsBrowserIT extends BrowserOnTestbed {
 
     private final String tag = "hd-blogs-" + UUID.randomUUID().toString().substring(0, 8);
-    private Browser browser;
 
     @BeforeAll
     void start() {
         for (int i = 1; i <= 12; i++) {
             inTestbed("logger", "-t", tag, "-p", i % 3 == 0 ? "user.err" : "user.info", "browser line " + i);
-        }
-        browser = new Browser(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
         }
     }
 

@@ -15,34 +15,28 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.testbed.Testbed;
 import io.hostdeck.testbed.TestbedExtension;
 
 /** Services in a real browser: live states, confirmations, and what each role is shown. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServicesBrowserIT extends AppOnTestbed {
+class ServicesBrowserIT extends BrowserOnTestbed {
 
     private static final String UNIT = "hd-browser.service";
 
     private Testbed testbed;
-    private Browser browser;
 
     @BeforeAll
     void start(Testbed testbed) throws IOException {
         this.testbed = testbed;
         Files.writeString(unitFile(), "[Unit]\nDescription=Hostdeck browser probe\n[Service]\nExecStart=/bin/sleep infinity\n");
         testbed.exec(T, "systemctl", "daemon-reload");
-        browser = new Browser(port);
     }
 
     @AfterAll
     void stop() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
         testbed.exec(T, "systemctl", "stop", UNIT);
         Files.deleteIfExists(unitFile());
         testbed.exec(T, "systemctl", "daemon-reload");

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
@@ -16,8 +14,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 
 /**
@@ -25,22 +22,9 @@ import io.hostdeck.support.TestUsers;
  * shell's exit shown on the page, then the recording played back from /audit with the same output.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TerminalBrowserIT extends AppOnTestbed {
+class TerminalBrowserIT extends BrowserOnTestbed {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private Browser browser;
-
-    @BeforeAll
-    void start() {
-        browser = new Browser(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     private WebDriverWait waiting() {
         return new WebDriverWait(browser.driver(), WAIT);

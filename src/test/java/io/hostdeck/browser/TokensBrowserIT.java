@@ -8,8 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
@@ -17,28 +15,14 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 
 /** A person makes an API token on the tokens page, a script uses it, the person revokes it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TokensBrowserIT extends AppOnTestbed {
+class TokensBrowserIT extends BrowserOnTestbed {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private Browser browser;
-
-    @BeforeAll
-    void start() {
-        browser = new Browser(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void aTokenMadeOnThePageWorksForTheApiUntilItIsRevoked() throws Exception {

@@ -17,8 +17,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.testbed.Testbed;
 
@@ -28,13 +27,12 @@ import io.hostdeck.testbed.Testbed;
  * PID, and ExecStart quoted as systemd quotes it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UnitTriageBrowserIT extends AppOnTestbed {
+class UnitTriageBrowserIT extends BrowserOnTestbed {
 
     private static final String FAILING = "hd-triage-fail.service";
     private static final String RUNNING = "hd-triage-run.service";
 
     private Testbed testbed;
-    private Browser browser;
 
     @BeforeAll
     void start(Testbed testbed) throws IOException {
@@ -44,14 +42,10 @@ class UnitTriageBrowserIT extends AppOnTestbed {
         Files.writeString(unitFile(RUNNING), "[Unit]\nDescription=Hostdeck triage: runs\n[Service]\n"
                 + "ExecStart=/bin/sleep infinity\n");
         testbed.exec(T, "systemctl", "daemon-reload");
-        browser = new Browser(port);
     }
 
     @AfterAll
     void stop() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
         testbed.exec(T, "systemctl", "stop", FAILING, RUNNING);
         testbed.exec(T, "systemctl", "reset-failed", FAILING);
         Files.deleteIfExists(unitFile(FAILING));

@@ -3,18 +3,14 @@ package io.hostdeck.services.unitfile;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.hostdeck.host.unitfiles.UnitFileStore;
+
 /**
  * A {@link ServiceSpec} as the text systemd reads: the same spec always gives the same bytes, so
  * the preview is exactly what gets written. Values need no quoting because ServiceSpec lets
  * through nothing systemd would reinterpret, except '%' in Description, written as '%%'.
  */
 public final class UnitFileText {
-
-    /**
-     * The first line of every unit file Hostdeck creates; deleting looks for it (the host layer's
-     * UnitFileStore keeps its own copy, as it may not depend on features).
-     */
-    public static final String CREATED_MARK = "# Created by Hostdeck";
 
     /** The first line of every drop-in Hostdeck writes. */
     public static final String EDITED_MARK = "# Edited by Hostdeck";
@@ -25,7 +21,7 @@ public final class UnitFileText {
     /** A whole unit file for {@code /etc/systemd/system/NAME.service}; empty optional fields are left out. */
     public static String unitFile(ServiceSpec spec) {
         StringBuilder t = new StringBuilder();
-        t.append(CREATED_MARK).append('\n');
+        t.append(UnitFileStore.CREATED_MARK).append('\n');
         t.append("[Unit]\n");
         line(t, "Description", escapeSpecifiers(spec.description()));
         if (!spec.after().isEmpty()) {
