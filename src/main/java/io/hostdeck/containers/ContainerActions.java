@@ -252,9 +252,13 @@ public class ContainerActions {
         return freezer.usesV1Freezer() ? freezer.frozenV1(c.id()) : freezer.frozenV2(c.cgroup());
     }
 
+    /** What a command run in a container gave: its exit status and output (at most 64 KiB). */
+    public record ExecResult(int exitCode, String output, boolean truncated, boolean timedOut) {
+    }
+
     /** Runs a command in every namespace of the container's init, as nsenter -t INIT -a does. */
     @PreAuthorize("hasRole('ADMIN')")
-    public NsExec.Result exec(String id, String commandLine) {
+    public ExecResult exec(String id, String commandLine) {
         List<String> argv = argv(commandLine);
         Container c = scan().require(id);
         List<NsType> enter = new ArrayList<>(c.privateTypes());
@@ -263,7 +267,8 @@ public class ContainerActions {
             result[0] = exec.run(c.init(), enter, argv);
             return result[0].timedOut() ? "timed out" : "exit " + result[0].exitCode();
         });
-        return result[0];
+        NsExec.Result r = result[0];
+        return new ExecResult(r.exitCode(), r.output(), r.truncated(), r.timedOut());
     }
 
     /**

@@ -19,7 +19,6 @@ import io.hostdeck.cgroups.CgroupPaths;
 import io.hostdeck.cgroups.CgroupSampler;
 import io.hostdeck.error.InvalidInputException;
 import io.hostdeck.host.namespaces.Container;
-import io.hostdeck.host.namespaces.NsExec;
 import io.hostdeck.host.systemd.JobOutcome;
 import io.hostdeck.security.Scope;
 import io.hostdeck.web.Flash;
@@ -202,7 +201,7 @@ class ContainersController {
 
     @PostMapping("/containers/{id}/exec")
     String exec(@PathVariable String id, @RequestParam(defaultValue = "") String command, Model model) {
-        NsExec.Result result = actions.exec(id, command);
+        ContainerActions.ExecResult result = actions.exec(id, command);
         model.addAttribute("result", result);
         model.addAttribute("command", command);
         return "containers/exec :: output";
