@@ -30,7 +30,7 @@ import io.hostdeck.testbed.Testbed;
  * exits; the figures go to {@code docs/benchmarks.md} by hand.
  *
  * <pre>
- * flock /tmp/hostdeck-mvn.lock sh -c './mvnw -q test-compile &amp;&amp; ./mvnw -q exec:java \
+ * flock /tmp/hostdeck-maven.lock sh -c './mvnw -q test-compile &amp;&amp; ./mvnw -q exec:java \
  *     -Dexec.mainClass=io.hostdeck.bench.CgroupSamplerBench -Dexec.classpathScope=test -Dexec.args="1000 30"'
  * </pre>
  *

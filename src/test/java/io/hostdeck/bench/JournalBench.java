@@ -35,7 +35,7 @@ import io.hostdeck.testbed.Testbed;
  * of each and exits; the figures go to {@code docs/benchmarks.md} by hand.
  *
  * <pre>
- * flock /tmp/hostdeck-mvn.lock sh -c './mvnw -q test-compile && ./mvnw -q exec:java \
+ * flock /tmp/hostdeck-maven.lock sh -c './mvnw -q test-compile && ./mvnw -q exec:java \
  *     -Dexec.mainClass=io.hostdeck.bench.JournalBench -Dexec.classpathScope=test -Dexec.args="100000 30"'
  * </pre>
  *

@@ -44,8 +44,8 @@ import io.hostdeck.testbed.Testbed;
  * each and exits; the figures go to {@code docs/benchmarks.md} by hand.
  *
  * <pre>
- * flock /tmp/hostdeck-mvn.lock ./mvnw -q test-compile
- * flock /tmp/hostdeck-mvn.lock ./mvnw -q exec:java -Dexec.mainClass=io.hostdeck.bench.ServicesListBench \
+ * flock /tmp/hostdeck-maven.lock ./mvnw -q test-compile
+ * flock /tmp/hostdeck-maven.lock ./mvnw -q exec:java -Dexec.mainClass=io.hostdeck.bench.ServicesListBench \
  *     -Dexec.classpathScope=test -Dexec.args="1000 50"
  * </pre>
  *
