@@ -86,6 +86,7 @@ public final class HostCostBench {
             for (int n : sizes) {
                 made = grow(tb, made, n);
                 table.add(measure(tb, jar, app, n, window, rounds, warmup, idle));
+                System.out.println("row: " + table.get(table.size() - 1));
             }
             System.out.println();
             System.out.println("| cgroups | Hostdeck JVM CPU ms/s (median) | % of a core | systemd-cgtop ms/iteration | ratio | RSS MB | /services ms | /cgroups ms |");
@@ -364,8 +365,10 @@ public final class HostCostBench {
         throw new IllegalStateException("workers did not start");
     }
 
+    /** Kills the workers (a stop job can time out on a testbed whose systemd has 10,000 units to watch). */
     private static void stopWorkers(Testbed tb) {
-        ctl(tb, "stop", "hd-cost-workers.service");
+        tb.exec(T, "systemctl", "kill", "--signal=SIGKILL", "hd-cost-workers.service");
+        tb.exec(T, "systemctl", "stop", "hd-cost-workers.service");
     }
 
     private static String comm(long pid) {
