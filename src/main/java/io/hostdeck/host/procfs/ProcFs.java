@@ -189,13 +189,16 @@ public class ProcFs {
 
     /** /proc/stat's cpu lines (one file of a few hundred bytes a CPU); lines it cannot read are left out. */
     public CpuStat cpuStat() {
-        java.util.List<String> lines;
+        return parseCpuStat(lines("stat"));
+    }
+
+    /** A file of the target's procfs, whole; unreadable means the host cannot be read. */
+    private java.util.List<String> lines(String file) {
         try {
-            lines = Files.readAllLines(proc.resolve("stat"));
+            return Files.readAllLines(proc.resolve(file));
         } catch (IOException e) {
-            throw new HostUnavailableException("cannot read " + proc + "/stat: " + e.getMessage(), e);
+            throw new HostUnavailableException("cannot read " + proc + "/" + file + ": " + e.getMessage(), e);
         }
-        return parseCpuStat(lines);
     }
 
     static CpuStat parseCpuStat(java.util.List<String> lines) {
@@ -260,13 +263,7 @@ public class ProcFs {
 
     /** The target's disks (whole devices, not partitions, loops, RAM disks or stacked devices) from /proc/diskstats. */
     public java.util.List<DiskIo> diskIo() {
-        java.util.List<String> lines;
-        try {
-            lines = Files.readAllLines(proc.resolve("diskstats"));
-        } catch (IOException e) {
-            throw new HostUnavailableException("cannot read " + proc + "/diskstats: " + e.getMessage(), e);
-        }
-        return parseDiskStats(lines);
+        return parseDiskStats(lines("diskstats"));
     }
 
     static java.util.List<DiskIo> parseDiskStats(java.util.List<String> lines) {
@@ -342,14 +339,8 @@ public class ProcFs {
      * whole (a bind mount of a directory or a file in it, as containers get, is the same space again).
      */
     public java.util.List<FileSystemProbe> fileSystemProbes() {
-        java.util.List<String> lines;
-        try {
-            lines = Files.readAllLines(proc.resolve("1/mountinfo"));
-        } catch (IOException e) {
-            throw new HostUnavailableException("cannot read " + proc + "/1/mountinfo: " + e.getMessage(), e);
-        }
         java.util.List<FileSystemProbe> out = new java.util.ArrayList<>();
-        for (Mount m : diskMounts(lines)) {
+        for (Mount m : diskMounts(lines("1/mountinfo"))) {
             try {
                 var store = Files.getFileStore(host.rootPath().resolve(m.mountPoint().substring(1)));
                 out.add(new FileSystemProbe(m.mountPoint(), m.source(), m.type(), store));
