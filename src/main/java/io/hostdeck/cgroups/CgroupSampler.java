@@ -45,6 +45,7 @@ public class CgroupSampler implements SmartLifecycle {
     private volatile Map<String, CgroupSample> samples = Map.of();
     private volatile Map<String, History> histories = Map.of();
     private volatile PassCost lastPass = new PassCost(0, 0, 0, 0);
+    private final History.Clock clock; // written by the sampler thread only
     private final RecentMean recentCpu; // the CPU ns of the last minute's passes
     private ScheduledExecutorService executor;
 
@@ -73,6 +74,7 @@ public class CgroupSampler implements SmartLifecycle {
         this.finePoints = (int) (Duration.ofMinutes(15).toMillis() / interval.toMillis());
         this.ticksPerMinute = (int) Math.max(1, Duration.ofMinutes(1).toMillis() / interval.toMillis());
         this.recentCpu = new RecentMean(ticksPerMinute);
+        this.clock = new History.Clock(finePoints, History.DAY_POINTS, ticksPerMinute);
     }
 
     public Duration interval() {
@@ -112,13 +114,19 @@ public class CgroupSampler implements SmartLifecycle {
         return recentCpu.mean();
     }
 
-    /** Bytes the histories hold now, and at most. */
+    /** Bytes the histories hold now (an idle cgroup's history is small), and at most. */
     public long historyBytes() {
-        return histories.size() * History.bytes(finePoints, History.DAY_POINTS);
+        long sum = 0;
+        for (History h : histories.values()) {
+            synchronized (h) {
+                sum += h.bytes();
+            }
+        }
+        return sum;
     }
 
     public long historyBytesBound() {
-        return maxCgroups * History.bytes(finePoints, History.DAY_POINTS);
+        return maxCgroups * History.bytesBound(finePoints, History.DAY_POINTS);
     }
 
     public void onTick(Consumer<Map<String, CgroupRates>> listener) {
@@ -134,6 +142,7 @@ public class CgroupSampler implements SmartLifecycle {
         Map<String, CgroupRates> rates = new HashMap<>(paths.size() * 2);
         Map<String, CgroupSample> read = new HashMap<>(paths.size() * 2);
         long now = System.currentTimeMillis();
+        clock.advance(now);
         boolean membership = false;
         for (String path : paths) {
             Tracked t = tracked.get(path);
@@ -141,7 +150,7 @@ public class CgroupSampler implements SmartLifecycle {
                 if (tracked.size() >= maxCgroups) {
                     continue;
                 }
-                t = new Tracked(new History(finePoints, History.DAY_POINTS, ticksPerMinute));
+                t = new Tracked(new History(clock, finePoints, History.DAY_POINTS));
                 tracked.put(path, t);
                 membership = true;
             }
@@ -160,7 +169,7 @@ public class CgroupSampler implements SmartLifecycle {
             }
             t.last = sample.get();
             synchronized (t.history) {
-                t.history.add(now, r);
+                t.history.add(r);
             }
             rates.put(path, r);
             read.put(path, sample.get());

@@ -3,12 +3,16 @@ package io.hostdeck.cgroups;
 import java.util.Arrays;
 
 /**
- * A recent past in primitive ring buffers: the last 15 minutes at the sampling tick and the last
- * 24 hours at one minute (the average of that minute's ticks), a fixed number of series side by
- * side. Every cgroup has one (the series of {@link Metric}); the host page keeps its own
- * (CPU, memory, each core, interface and file system) in the same store. Absent values are NaN,
- * so a chart shows a gap, not a zero. Not thread-safe: one sampler thread writes; readers take a
- * {@link #series copy}.
+ * A cgroup's recent past: the last 15 minutes at the sampling tick and the last 24 hours at one
+ * minute (the average of that minute's ticks). Absent values are NaN, so a chart shows a gap, not a
+ * zero. Not thread-safe: one sampler thread writes; readers take a {@link #series copy} under the
+ * History's lock, as the sampler writes under it.
+ *
+ * <p>Kept small, because most cgroups of a host are idle (issue 17: 75 KB a cgroup made 750 MB at
+ * 10,000): the times live once, in the sampler's {@link Clock}, since every cgroup gets a point at
+ * every tick; the values are stored in chunks of {@value #CHUNK} points per metric, and a chunk
+ * whose points are all the same (an idle cgroup's 0 % CPU, its unchanged memory) is one float. An
+ * idle cgroup costs about 2 KB, a busy one about 60 KB.
  */
 public final class History {
 
@@ -18,62 +22,100 @@ public final class History {
     static final int METRICS = Metric.values().length;
     /** 24 hours at one point a minute. */
     public static final int DAY_POINTS = 24 * 60;
+    /** Points per chunk: one minute at the default tick, one hour of the day view. */
+    static final int CHUNK = 60;
 
+    /**
+     * The times of the ticks and of the minutes, for every History of a sampler: tick {@code t}'s
+     * time is written once, before any History gets that tick's point. One writer thread.
+     */
+    static final class Clock {
+        private final long[] tickTimes;
+        private final long[] minuteTimes;
+        private final int ticksPerMinute;
+        private long tick = -1;
+
+        Clock(int finePoints, int coarsePoints, int ticksPerMinute) {
+            // a little more than any History shows, so a reader copying while the next tick is
+            // written never reads a slot being overwritten
+            this.tickTimes = new long[finePoints + 16];
+            this.minuteTimes = new long[coarsePoints + 16];
+            this.ticksPerMinute = ticksPerMinute;
+        }
+
+        /** The next tick, at {@code epochMillis}: call once a pass, before the Histories' {@link #add}. */
+        void advance(long epochMillis) {
+            tick++;
+            tickTimes[(int) (tick % tickTimes.length)] = epochMillis;
+            if (closesMinute()) {
+                minuteTimes[(int) ((tick / ticksPerMinute) % minuteTimes.length)] = epochMillis;
+            }
+        }
+
+        boolean closesMinute() {
+            return (tick + 1) % ticksPerMinute == 0;
+        }
+
+        long tick() {
+            return tick;
+        }
+
+        long minute() {
+            return tick / ticksPerMinute;
+        }
+
+        double tickSeconds(long t) {
+            return tickTimes[(int) (t % tickTimes.length)] / 1000.0;
+        }
+
+        double minuteSeconds(long m) {
+            return minuteTimes[(int) (m % minuteTimes.length)] / 1000.0;
+        }
+    }
+
+    private final Clock clock;
+    private final boolean ownClock;
     private final int columns;
     private final Ring fine;
     private final Ring coarse;
-    private final int ticksPerMinute;
     private final double[] minuteSum;
     private final int[] minuteCount;
-    private int ticksThisMinute;
     private final float[] row;
 
-    /** A cgroup's history: the series of {@link Metric}. */
+    /** A cgroup's history (the series of {@link Metric}) with a clock of its own: {@link #add(long, CgroupRates)}. */
     History(int finePoints, int coarsePoints, int ticksPerMinute) {
         this(METRICS, finePoints, coarsePoints, ticksPerMinute);
     }
 
-    /** {@code columns} series, each {@code finePoints} ticks and {@code coarsePoints} minutes long. */
+    /** {@code columns} series with a clock of their own: {@link #add(long, double...)} gives each point its time. */
     public History(int columns, int finePoints, int coarsePoints, int ticksPerMinute) {
+        this(new Clock(finePoints, coarsePoints, ticksPerMinute), columns, finePoints, coarsePoints, true);
+    }
+
+    /** A cgroup's history on a sampler's shared clock: {@link #add(CgroupRates)} after each {@link Clock#advance}. */
+    History(Clock clock, int finePoints, int coarsePoints) {
+        this(clock, METRICS, finePoints, coarsePoints, false);
+    }
+
+    private History(Clock clock, int columns, int finePoints, int coarsePoints, boolean ownClock) {
+        this.clock = clock;
+        this.ownClock = ownClock;
         this.columns = columns;
         this.fine = new Ring(columns, finePoints);
         this.coarse = new Ring(columns, coarsePoints);
-        this.ticksPerMinute = ticksPerMinute;
         this.minuteSum = new double[columns];
         this.minuteCount = new int[columns];
         this.row = new float[columns];
     }
 
-    /** Bytes one cgroup's History holds, for the diagnostics page. */
-    static long bytes(int finePoints, int coarsePoints) {
+    /** Bytes one cgroup's History holds at most (every chunk of every metric varying), for the diagnostics page. */
+    static long bytesBound(int finePoints, int coarsePoints) {
         return bytes(METRICS, finePoints, coarsePoints);
     }
 
-    /** Bytes a History of {@code columns} series holds. */
+    /** Bytes a History of {@code columns} series holds at most. */
     public static long bytes(int columns, int finePoints, int coarsePoints) {
-        return 4L * columns * (finePoints + coarsePoints) + 8L * (finePoints + coarsePoints) + 256;
-    }
-
-    void add(long epochMillis, CgroupRates r) {
-        float[] v = row;
-        v[0] = f(r.cpuPercent());
-        v[1] = f(r.memoryBytes());
-        v[2] = f(r.ioReadPerSec());
-        v[3] = f(r.ioWritePerSec());
-        v[4] = f(r.tasks());
-        v[5] = f(r.cpuPressure());
-        addRow(epochMillis);
-    }
-
-    /** One tick's values, one per series (NaN: absent); {@code values} is copied. */
-    public void add(long epochMillis, double... values) {
-        if (values.length != columns) {
-            throw new IllegalArgumentException(values.length + " values for " + columns + " series");
-        }
-        for (int m = 0; m < columns; m++) {
-            row[m] = (float) values[m];
-        }
-        addRow(epochMillis);
+        return Ring.bytesBound(columns, finePoints) + Ring.bytesBound(columns, coarsePoints) + 256;
     }
 
     /** How many series it keeps. */
@@ -81,29 +123,80 @@ public final class History {
         return columns;
     }
 
-    private void addRow(long epochMillis) {
+    /** Bytes this History holds now (approximately: arrays and their headers). */
+    public long bytes() {
+        return fine.bytes() + coarse.bytes() + 256;
+    }
+
+    /** A point at {@code epochMillis}, on this History's own clock. */
+    void add(long epochMillis, CgroupRates r) {
+        ownTick(epochMillis);
+        add(r);
+    }
+
+    /** One tick's values at {@code epochMillis}, one per series (NaN: absent), on this History's own clock. */
+    public void add(long epochMillis, double... values) {
+        if (values.length != columns) {
+            throw new IllegalArgumentException(values.length + " values for " + columns + " series");
+        }
+        ownTick(epochMillis);
+        for (int m = 0; m < columns; m++) {
+            row[m] = (float) values[m];
+        }
+        addRow();
+    }
+
+    private void ownTick(long epochMillis) {
+        if (!ownClock) {
+            throw new IllegalStateException("a History on a shared clock takes its time from the clock");
+        }
+        clock.advance(epochMillis);
+    }
+
+    /** A cgroup's point at the clock's current tick. */
+    void add(CgroupRates r) {
         float[] v = row;
-        fine.add(epochMillis, v);
+        v[0] = f(r.cpuPercent());
+        v[1] = f(r.memoryBytes());
+        v[2] = f(r.ioReadPerSec());
+        v[3] = f(r.ioWritePerSec());
+        v[4] = f(r.tasks());
+        v[5] = f(r.cpuPressure());
+        addRow();
+    }
+
+    private void addRow() {
+        float[] v = row;
+        fine.add(clock.tick(), v);
         for (int m = 0; m < columns; m++) {
             if (!Float.isNaN(v[m])) {
                 minuteSum[m] += v[m];
                 minuteCount[m]++;
             }
         }
-        if (++ticksThisMinute >= ticksPerMinute) {
+        if (clock.closesMinute()) {
             for (int m = 0; m < columns; m++) {
                 v[m] = minuteCount[m] == 0 ? Float.NaN : (float) (minuteSum[m] / minuteCount[m]);
             }
-            coarse.add(epochMillis, v);
+            coarse.add(clock.minute(), v);
             Arrays.fill(minuteSum, 0);
             Arrays.fill(minuteCount, 0);
-            ticksThisMinute = 0;
         }
     }
 
     /** A copy, oldest first: {@code [0]} the times (epoch seconds), then one array per metric. */
     public double[][] series(boolean day) {
-        return (day ? coarse : fine).copy();
+        Ring ring = day ? coarse : fine;
+        double[][] out = new double[columns + 1][ring.size];
+        long first = ring.last - ring.size + 1;
+        for (int i = 0; i < ring.size; i++) {
+            long at = first + i;
+            out[0][i] = day ? clock.minuteSeconds(at) : clock.tickSeconds(at);
+            for (int m = 0; m < columns; m++) {
+                out[m + 1][i] = ring.get(at, m);
+            }
+        }
+        return out;
     }
 
     /** A {@link #series} copy as JSON columns: null for gaps (JSON has no NaN). */
@@ -124,40 +217,93 @@ public final class History {
     }
 
     /**
-     * Fixed-size rows of floats with their timestamps, overwritten oldest first. A row's values sit
-     * side by side, so that adding one touches one cache line, not one per metric.
+     * The last {@code capacity} points of consecutive indexes (ticks or minutes), per metric in
+     * chunks of {@link #CHUNK}: a chunk is one float while all its points are equal, an array once
+     * one differs. One chunk more than the capacity needs, so that starting a chunk never drops a
+     * point still shown.
      */
     private static final class Ring {
         private final int columns;
-        private final long[] times;
-        private final float[] values; // row-major: [point * columns + metric]
-        private int next;
+        private final float[] gap;
+        private final int capacity;
+        private final int chunks;
+        private final float[] constant; // [chunk * columns + metric]
+        private final float[][] varying; // the same index; null while the chunk is constant
+        private long last = -1; // the index of the newest point
         private int size;
 
         Ring(int columns, int capacity) {
             this.columns = columns;
-            times = new long[capacity];
-            values = new float[capacity * columns];
+            this.capacity = capacity;
+            this.chunks = (capacity + CHUNK - 1) / CHUNK + 1;
+            this.constant = new float[chunks * columns];
+            this.varying = new float[chunks * columns][];
+            this.gap = new float[columns];
+            Arrays.fill(gap, Float.NaN);
         }
 
-        void add(long epochMillis, float[] v) {
-            times[next] = epochMillis;
-            System.arraycopy(v, 0, values, next * columns, columns);
-            next = (next + 1) % times.length;
-            size = Math.min(size + 1, times.length);
+        static long bytesBound(int columns, int capacity) {
+            long chunks = (capacity + CHUNK - 1) / CHUNK + 1;
+            return chunks * columns * (4 + 8 + 16 + 4L * CHUNK);
         }
 
-        double[][] copy() {
-            double[][] out = new double[columns + 1][size];
-            int start = (next - size + times.length) % times.length;
-            for (int i = 0; i < size; i++) {
-                int at = (start + i) % times.length;
-                out[0][i] = times[at] / 1000.0;
-                for (int m = 0; m < columns; m++) {
-                    out[m + 1][i] = values[at * columns + m];
+        long bytes() {
+            long b = 16 + 4L * constant.length + 16 + 8L * varying.length;
+            for (float[] a : varying) {
+                if (a != null) {
+                    b += 16 + 4L * a.length;
                 }
             }
-            return out;
+            return b;
+        }
+
+        void add(long index, float[] v) {
+            if (last >= 0 && index <= last) {
+                return; // never: one point a tick
+            }
+            if (last >= 0 && index > last + 1) {
+                // ticks this History missed (a pass that failed half way): gaps, not made-up values
+                if (index - last > capacity) {
+                    size = 0;
+                } else {
+                    for (long g = last + 1; g < index; g++) {
+                        put(g, gap);
+                    }
+                }
+            }
+            put(index, v);
+        }
+
+        private void put(long index, float[] v) {
+            long slot = index % ((long) chunks * CHUNK);
+            int chunk = (int) (slot / CHUNK);
+            int offset = (int) (slot % CHUNK);
+            int base = chunk * columns;
+            for (int m = 0; m < columns; m++) {
+                int at = base + m;
+                if (offset == 0 || size == 0) {
+                    // a chunk starts, or this History's first point (mid-chunk: the slots before it
+                    // are never read): constant so far
+                    varying[at] = null;
+                    constant[at] = v[m];
+                } else if (varying[at] != null) {
+                    varying[at][offset] = v[m];
+                } else if (Float.floatToIntBits(v[m]) != Float.floatToIntBits(constant[at])) {
+                    float[] a = new float[CHUNK];
+                    Arrays.fill(a, 0, offset, constant[at]);
+                    a[offset] = v[m];
+                    varying[at] = a;
+                }
+            }
+            last = index;
+            size = Math.min(size + 1, capacity);
+        }
+
+        float get(long index, int metric) {
+            long slot = index % ((long) chunks * CHUNK);
+            int at = (int) (slot / CHUNK) * columns + metric;
+            float[] a = varying[at];
+            return a != null ? a[(int) (slot % CHUNK)] : constant[at];
         }
     }
 }

@@ -116,7 +116,7 @@ public class HostSampler {
     public long historyBytes() {
         long bytes = 0;
         for (History h : histories.values()) {
-            bytes += History.bytes(h.columns(), finePoints, History.DAY_POINTS);
+            bytes += h.bytes();
         }
         return bytes;
     }

@@ -2,6 +2,9 @@ package io.hostdeck.cgroups;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class HistoryTest {
@@ -49,6 +52,59 @@ class HistoryTest {
         assertThat(day[0]).containsExactly(3);
         assertThat(day[1 + History.Metric.CPU.ordinal()]).containsExactly(20);
         assertThat(day[1 + History.Metric.MEMORY.ordinal()]).containsExactly(200);
+    }
+
+    @Test
+    void anIdleCgroupsHistoryIsSmallAndABusyOnesHoldsEveryValueAcrossTheWrap() {
+        History.Clock clock = new History.Clock(900, History.DAY_POINTS, 60);
+        History idle = new History(clock, 900, History.DAY_POINTS);
+        History busy = new History(clock, 900, History.DAY_POINTS);
+        java.util.Random random = new java.util.Random(7);
+        List<Double> cpu = new ArrayList<>();
+        for (int t = 0; t < 3_000; t++) {
+            clock.advance(1_000_000L + t * 1000L);
+            idle.add(rates(0.0, 4096L));
+            // runs of equal values and runs of changing ones, as a unit that works now and then
+            double v = (t / 45) % 2 == 0 ? 0.0 : random.nextInt(1000) / 10.0;
+            cpu.add(v);
+            busy.add(rates(v, 1000L + t));
+        }
+        assertThat(idle.bytes()).as("an idle cgroup: a float a chunk").isLessThan(4_000);
+        assertThat(busy.bytes()).as("CPU and memory varying: an array a chunk for each, 16 chunks of 15 min")
+                .isGreaterThan(idle.bytes() + 2 * 15 * 240);
+
+        double[][] s = busy.series(false);
+        assertThat(s[0]).hasSize(900);
+        assertThat(s[0][0]).isEqualTo(1_000 + 2_100);
+        assertThat(s[0][899]).isEqualTo(1_000 + 2_999);
+        for (int i = 0; i < 900; i++) {
+            assertThat(s[1 + History.Metric.CPU.ordinal()][i]).as("point " + i).isEqualTo((float) (double) cpu.get(2_100 + i));
+            assertThat(s[1 + History.Metric.MEMORY.ordinal()][i]).isEqualTo(1000 + 2_100 + i);
+        }
+        double[][] idleSeries = idle.series(false);
+        assertThat(idleSeries[0]).isEqualTo(s[0]);
+        assertThat(idleSeries[1 + History.Metric.CPU.ordinal()]).containsOnly(0.0);
+        assertThat(idle.series(true)[0]).as("50 whole minutes").hasSize(50);
+    }
+
+    @Test
+    void aCgroupSeenLaterSharesTheClockAndATickItMissedIsAGap() {
+        History.Clock clock = new History.Clock(10, 5, 60);
+        History early = new History(clock, 10, 5);
+        History late = new History(clock, 10, 5);
+        for (int t = 0; t < 6; t++) {
+            clock.advance(t * 1000L);
+            early.add(rates((double) t, 1L));
+            if (t >= 3 && t != 4) {
+                late.add(rates((double) t, 1L));
+            }
+        }
+        assertThat(early.series(false)[0]).containsExactly(0, 1, 2, 3, 4, 5);
+        double[][] s = late.series(false);
+        assertThat(s[0]).containsExactly(3, 4, 5);
+        assertThat(s[1 + History.Metric.CPU.ordinal()][0]).isEqualTo(3);
+        assertThat(s[1 + History.Metric.CPU.ordinal()][1]).as("tick 4 was missed").isNaN();
+        assertThat(s[1 + History.Metric.CPU.ordinal()][2]).isEqualTo(5);
     }
 
     @Test
