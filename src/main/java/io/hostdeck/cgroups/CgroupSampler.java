@@ -46,10 +46,7 @@ public class CgroupSampler implements SmartLifecycle {
     private volatile Map<String, History> histories = Map.of();
     private volatile PassCost lastPass = new PassCost(0, 0, 0, 0);
     private final History.Clock clock; // written by the sampler thread only
-    private final long[] recentCpu; // the CPU ns of the last minute's passes, a ring
-    private int recentNext;
-    private int recentSize;
-    private volatile double meanCpuNanos;
+    private final RecentMean recentCpu; // the CPU ns of the last minute's passes
     private ScheduledExecutorService executor;
 
     /** What the last pass cost, for the diagnostics page and the benchmark. */
@@ -76,7 +73,7 @@ public class CgroupSampler implements SmartLifecycle {
         this.maxCgroups = maxCgroups;
         this.finePoints = (int) (Duration.ofMinutes(15).toMillis() / interval.toMillis());
         this.ticksPerMinute = (int) Math.max(1, Duration.ofMinutes(1).toMillis() / interval.toMillis());
-        this.recentCpu = new long[ticksPerMinute];
+        this.recentCpu = new RecentMean(ticksPerMinute);
         this.clock = new History.Clock(finePoints, History.DAY_POINTS, ticksPerMinute);
     }
 
@@ -114,7 +111,7 @@ public class CgroupSampler implements SmartLifecycle {
      * cgroup is read in full once a minute and otherwise only when it ran.
      */
     public double meanPassCpuNanos() {
-        return meanCpuNanos;
+        return recentCpu.mean();
     }
 
     /** Bytes the histories hold now (an idle cgroup's history is small), and at most. */
@@ -190,14 +187,7 @@ public class CgroupSampler implements SmartLifecycle {
         samples = Collections.unmodifiableMap(read);
         lastPass = new PassCost(rates.size(), System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
                 allocatedBytes() - allocated);
-        recentCpu[recentNext] = lastPass.cpuNanos();
-        recentNext = (recentNext + 1) % recentCpu.length;
-        recentSize = Math.min(recentSize + 1, recentCpu.length);
-        long sum = 0;
-        for (int i = 0; i < recentSize; i++) {
-            sum += recentCpu[i];
-        }
-        meanCpuNanos = (double) sum / recentSize;
+        recentCpu.add(lastPass.cpuNanos());
         for (Consumer<Map<String, CgroupRates>> l : listeners) {
             try {
                 l.accept(latest);

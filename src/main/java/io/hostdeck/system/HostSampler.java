@@ -62,10 +62,7 @@ public class HostSampler {
     private volatile Map<String, History> histories = Map.of();
     private volatile Now latest;
     private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-    private final long[] recentCpu = new long[60]; // the CPU ns of the last ticks, a ring
-    private int recentNext;
-    private int recentSize;
-    private volatile double meanTickCpuNanos;
+    private final io.hostdeck.cgroups.RecentMean recentCpu = new io.hostdeck.cgroups.RecentMean(60); // the CPU ns of the last ticks
 
     /** One interface's rates (bytes a second; null on the first reading) and totals since boot. */
     public record Interface(String name, Double rx, Double tx, long rxTotal, long txTotal) {
@@ -119,14 +116,14 @@ public class HostSampler {
     public long historyBytes() {
         long bytes = 0;
         for (History h : histories.values()) {
-            bytes += History.bytes(h.columns(), finePoints, History.DAY_POINTS);
+            bytes += h.bytes();
         }
         return bytes;
     }
 
     /** The mean CPU time of the last minute's ticks (at most 60), in ns: what the host figures cost. */
     public double meanTickCpuNanos() {
-        return meanTickCpuNanos;
+        return recentCpu.mean();
     }
 
     /** Reads the host once; the sampler's thread calls it at each tick, a test or benchmark may too. */
@@ -135,14 +132,7 @@ public class HostSampler {
         try {
             Now now = read(System.currentTimeMillis(), System.nanoTime());
             latest = now;
-            recentCpu[recentNext] = threads.getCurrentThreadCpuTime() - cpu;
-            recentNext = (recentNext + 1) % recentCpu.length;
-            recentSize = Math.min(recentSize + 1, recentCpu.length);
-            long sum = 0;
-            for (int i = 0; i < recentSize; i++) {
-                sum += recentCpu[i];
-            }
-            meanTickCpuNanos = (double) sum / recentSize;
+            recentCpu.add(threads.getCurrentThreadCpuTime() - cpu);
             if (hub.hasSubscribers(HostTopic.KEY)) {
                 hub.publish(HostTopic.KEY, now);
             }

@@ -35,6 +35,7 @@ class HostBrowserIT extends AppOnTestbed {
     @BeforeAll
     void start() {
         browser = new Browser(port);
+        browser.resize(1280, 1500); // the figures and the charts in one picture, for the README
         browser.logIn("viewer", TestUsers.PASSWORD);
         browser.waitFor(By.id("main"));
     }

@@ -82,10 +82,8 @@ class HostOverviewIT extends AppOnTestbed {
 
     @Test
     void theHostTopicsLoopbackRateRisesWhileTrafficFlowsAndFallsAfter() throws Exception {
-        WebSession web = logIn("appop");
         var received = new LinkedBlockingQueue<String>();
-        var ws = web.openLive(web.base(), received).get(10, TimeUnit.SECONDS);
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"host\",\"arg\":\"\"}", true).join();
+        var ws = followHost(logIn("appop"), "", received);
         JsonNode first = next(received, n -> n.path("type").asString().equals("host"), Duration.ofSeconds(5));
         assertThat(first).as("the snapshot, then ticks").isNotNull();
         assertThat(next(received, n -> n.path("type").asString().equals("host") && n.path("cores").size() == cpuLines(),
@@ -105,10 +103,8 @@ class HostOverviewIT extends AppOnTestbed {
 
     @Test
     void theHostTopicTakesNoArgument() throws Exception {
-        WebSession web = logIn("viewer");
         var received = new LinkedBlockingQueue<String>();
-        var ws = web.openLive(web.base(), received).get(10, TimeUnit.SECONDS);
-        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"host\",\"arg\":\"/etc\"}", true).join();
+        var ws = followHost(logIn("viewer"), "/etc", received);
 
         JsonNode error = next(received, n -> n.path("type").asString().equals("error"), Duration.ofSeconds(5));
         assertThat(error).isNotNull();
@@ -119,6 +115,14 @@ class HostOverviewIT extends AppOnTestbed {
     private static java.net.http.HttpResponse<String> json(WebSession web, String path) {
         return web.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.base() + path))
                 .header("Accept", "application/json").GET().build());
+    }
+
+    /** A live socket of this session's that asked for the host topic with {@code arg}. */
+    private static java.net.http.WebSocket followHost(WebSession web, String arg, LinkedBlockingQueue<String> received)
+            throws Exception {
+        var ws = web.openLive(web.base(), received).get(10, TimeUnit.SECONDS);
+        ws.sendText("{\"type\":\"subscribe\",\"topic\":\"host\",\"arg\":\"" + arg + "\"}", true).join();
+        return ws;
     }
 
     private static double loRx(JsonNode n) {

@@ -92,7 +92,9 @@ public class ProcFs {
     public java.util.List<NetDev> netDev(long pid) {
         java.util.List<NetDev> out = new java.util.ArrayList<>();
         try {
-            for (String line : Files.readAllLines(proc.resolve(pid + "/net/dev"))) {
+            // PID 1's, the host's, at every tick: kept open; any other process's (a container's) read once
+            java.util.List<String> lines = pid == 1 ? kept("1/net/dev").lines() : Files.readAllLines(proc.resolve(pid + "/net/dev"));
+            for (String line : lines) {
                 int colon = line.indexOf(':');
                 if (colon < 0 || line.contains("|")) {
                     continue; // the two header lines
@@ -128,7 +130,7 @@ public class ProcFs {
 
     /** The load averages over 1, 5 and 15 minutes (/proc/loadavg). */
     public double[] loadAverage() {
-        String[] f = firstLine(proc.resolve("loadavg")).map(l -> l.split(" "))
+        String[] f = lines("loadavg").stream().findFirst().map(l -> l.split(" "))
                 .orElseThrow(() -> new HostUnavailableException("no " + proc + "/loadavg"));
         return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
     }
@@ -147,13 +149,13 @@ public class ProcFs {
     public Memory memory() {
         java.util.Map<String, Long> kb = new java.util.HashMap<>();
         try {
-            for (String line : Files.readAllLines(proc.resolve("meminfo"))) {
+            for (String line : lines("meminfo")) {
                 String[] f = line.split("\\s+");
                 if (f.length >= 2 && f[0].endsWith(":")) {
                     kb.put(f[0].substring(0, f[0].length() - 1), Long.parseLong(f[1]));
                 }
             }
-        } catch (IOException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             throw new HostUnavailableException("cannot read " + proc + "/meminfo: " + e.getMessage(), e);
         }
         return new Memory(kb.getOrDefault("MemTotal", 0L) * 1024, kb.getOrDefault("MemAvailable", 0L) * 1024,
@@ -189,13 +191,73 @@ public class ProcFs {
 
     /** /proc/stat's cpu lines (one file of a few hundred bytes a CPU); lines it cannot read are left out. */
     public CpuStat cpuStat() {
-        java.util.List<String> lines;
+        return parseCpuStat(lines("stat"));
+    }
+
+    /** A file of the target's procfs, whole; unreadable means the host cannot be read. */
+    private java.util.List<String> lines(String file) {
         try {
-            lines = Files.readAllLines(proc.resolve("stat"));
+            return kept(file).lines();
         } catch (IOException e) {
-            throw new HostUnavailableException("cannot read " + proc + "/stat: " + e.getMessage(), e);
+            throw new HostUnavailableException("cannot read " + proc + "/" + file + ": " + e.getMessage(), e);
         }
-        return parseCpuStat(lines);
+    }
+
+    /** The few files read at every tick (a fixed set of names), each kept open. */
+    private final java.util.Map<String, KeptFile> kept = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private KeptFile kept(String file) {
+        return kept.computeIfAbsent(file, f -> new KeptFile(proc.resolve(f)));
+    }
+
+    /**
+     * A procfs file kept open and re-read from its start with pread(2), which makes the kernel
+     * write it anew: no open, no walk of the path through {@code /proc/<leader>/root} at each read
+     * (docs/benchmarks.md, HostTickBench). Closed and opened again after any failure.
+     */
+    private static final class KeptFile {
+        private final Path path;
+        private java.io.RandomAccessFile file; // guarded by this
+        private byte[] buf = new byte[4096];
+
+        KeptFile(Path path) {
+            this.path = path;
+        }
+
+        synchronized java.util.List<String> lines() throws IOException {
+            try {
+                if (file == null) {
+                    file = new java.io.RandomAccessFile(path.toFile(), "r");
+                }
+                java.nio.channels.FileChannel ch = file.getChannel();
+                int n = 0;
+                while (true) {
+                    if (n == buf.length) {
+                        buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                    }
+                    int got = ch.read(java.nio.ByteBuffer.wrap(buf, n, buf.length - n), n);
+                    if (got <= 0) {
+                        break;
+                    }
+                    n += got;
+                }
+                return java.util.List.of(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8).split("\n"));
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
+        }
+
+        private void close() {
+            if (file != null) {
+                try {
+                    file.close();
+                } catch (IOException ignored) {
+                    // it was failing anyway
+                }
+                file = null;
+            }
+        }
     }
 
     static CpuStat parseCpuStat(java.util.List<String> lines) {
@@ -260,13 +322,7 @@ public class ProcFs {
 
     /** The target's disks (whole devices, not partitions, loops, RAM disks or stacked devices) from /proc/diskstats. */
     public java.util.List<DiskIo> diskIo() {
-        java.util.List<String> lines;
-        try {
-            lines = Files.readAllLines(proc.resolve("diskstats"));
-        } catch (IOException e) {
-            throw new HostUnavailableException("cannot read " + proc + "/diskstats: " + e.getMessage(), e);
-        }
-        return parseDiskStats(lines);
+        return parseDiskStats(lines("diskstats"));
     }
 
     static java.util.List<DiskIo> parseDiskStats(java.util.List<String> lines) {
@@ -342,14 +398,8 @@ public class ProcFs {
      * whole (a bind mount of a directory or a file in it, as containers get, is the same space again).
      */
     public java.util.List<FileSystemProbe> fileSystemProbes() {
-        java.util.List<String> lines;
-        try {
-            lines = Files.readAllLines(proc.resolve("1/mountinfo"));
-        } catch (IOException e) {
-            throw new HostUnavailableException("cannot read " + proc + "/1/mountinfo: " + e.getMessage(), e);
-        }
         java.util.List<FileSystemProbe> out = new java.util.ArrayList<>();
-        for (Mount m : diskMounts(lines)) {
+        for (Mount m : diskMounts(lines("1/mountinfo"))) {
             try {
                 var store = Files.getFileStore(host.rootPath().resolve(m.mountPoint().substring(1)));
                 out.add(new FileSystemProbe(m.mountPoint(), m.source(), m.type(), store));
@@ -401,7 +451,7 @@ public class ProcFs {
 
     /** Seconds since the target booted (/proc/uptime). */
     public double uptimeSeconds() {
-        return firstLine(proc.resolve("uptime")).map(l -> Double.parseDouble(l.split(" ")[0]))
+        return lines("uptime").stream().findFirst().map(l -> Double.parseDouble(l.split(" ")[0]))
                 .orElseThrow(() -> new HostUnavailableException("no " + proc + "/uptime"));
     }
 

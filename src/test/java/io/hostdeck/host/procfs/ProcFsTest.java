@@ -131,6 +131,21 @@ class ProcFsTest {
                 new ProcFs.Mount("/srv", "/dev/vda1", "ext4"), new ProcFs.Mount("/data disk", "/dev/vdb", "xfs"));
     }
 
+    @Test
+    void aFileReadAtEveryTickIsReadAnewEachTimeAndAMissingOneIsUnavailable(@TempDir Path root) throws Exception {
+        Path proc = Files.createDirectories(root.resolve("proc"));
+        Files.writeString(proc.resolve("loadavg"), "0.50 0.40 0.30 1/100 42\n");
+        var procFs = new ProcFs(new HostProperties(root.toString(), null));
+
+        assertThat(procFs.loadAverage()).containsExactly(0.5, 0.4, 0.3);
+        Files.writeString(proc.resolve("loadavg"), "2.00 1.00 0.75 3/120 43\n"); // as the kernel writes it anew
+        assertThat(procFs.loadAverage()).containsExactly(2.0, 1.0, 0.75);
+        assertThatThrownBy(procFs::uptimeSeconds).isInstanceOf(HostUnavailableException.class)
+                .hasMessageStartingWith("cannot read " + proc + "/uptime");
+        Files.writeString(proc.resolve("uptime"), "12.5 20.0\n");
+        assertThat(procFs.uptimeSeconds()).as("opened once it is there").isEqualTo(12.5);
+    }
+
     private static void process(Path root, int pid, long pidNs) throws Exception {
         Path ns = Files.createDirectories(root.resolve("proc/" + pid + "/ns"));
         Files.createSymbolicLink(ns.resolve("pid"), Path.of("pid:[" + pidNs + "]"));
