@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A cgroup's recent past: the last 15 minutes at the sampling tick and the last 24 hours at one
- * minute (the average of that minute's ticks). Absent values are NaN, so a chart shows a gap, not a
+ * point every {@value #DAY_MINUTES_A_POINT} minutes (the average of those minutes' ticks). Absent values are NaN, so a chart shows a gap, not a
  * zero. Not thread-safe: one sampler thread writes; readers take a {@link #series copy} under the
  * History's lock, as the sampler writes under it.
  *
@@ -20,8 +20,13 @@ public final class History {
     enum Metric { CPU, MEMORY, IO_READ, IO_WRITE, TASKS, PRESSURE }
 
     static final int METRICS = Metric.values().length;
-    /** 24 hours at one point a minute. */
-    public static final int DAY_POINTS = 24 * 60;
+    /**
+     * Minutes a point of the day view stands for: 288 points a day, enough for a chart a screen
+     * wide, and a fifth of the memory of a point a minute (a busy cgroup's day was 34 KB of 56).
+     */
+    public static final int DAY_MINUTES_A_POINT = 5;
+    /** 24 hours at one point every {@value #DAY_MINUTES_A_POINT} minutes. */
+    public static final int DAY_POINTS = 24 * 60 / DAY_MINUTES_A_POINT;
     /** Points per chunk: one minute at the default tick, one hour of the day view. */
     static final int CHUNK = 60;
 
@@ -32,7 +37,7 @@ public final class History {
     static final class Clock {
         private final long[] tickTimes;
         private final long[] minuteTimes;
-        private final int ticksPerMinute;
+        private final int ticksPerPoint;
         private long tick = -1;
 
         Clock(int finePoints, int coarsePoints, int ticksPerMinute) {
@@ -40,7 +45,7 @@ public final class History {
             // written never reads a slot being overwritten
             this.tickTimes = new long[finePoints + 16];
             this.minuteTimes = new long[coarsePoints + 16];
-            this.ticksPerMinute = ticksPerMinute;
+            this.ticksPerPoint = ticksPerMinute * DAY_MINUTES_A_POINT;
         }
 
         /** The next tick, at {@code epochMillis}: call once a pass, before the Histories' {@link #add}. */
@@ -48,20 +53,21 @@ public final class History {
             tick++;
             tickTimes[(int) (tick % tickTimes.length)] = epochMillis;
             if (closesMinute()) {
-                minuteTimes[(int) ((tick / ticksPerMinute) % minuteTimes.length)] = epochMillis;
+                minuteTimes[(int) ((tick / ticksPerPoint) % minuteTimes.length)] = epochMillis;
             }
         }
 
         boolean closesMinute() {
-            return (tick + 1) % ticksPerMinute == 0;
+            return (tick + 1) % ticksPerPoint == 0;
         }
 
         long tick() {
             return tick;
         }
 
+        /** The day view's point of this tick (a "minute" of {@value #DAY_MINUTES_A_POINT} minutes). */
         long minute() {
-            return tick / ticksPerMinute;
+            return tick / ticksPerPoint;
         }
 
         double tickSeconds(long t) {

@@ -32,7 +32,7 @@ class HomeController {
 
     /**
      * The host's history for the home page's charts, {@code range=15m} (at the tick) or {@code 24h}
-     * (a point a minute): every series by key ({@code host}, {@code cores}, {@code net:NAME},
+     * (a point every 5 minutes): every series by key ({@code host}, {@code cores}, {@code net:NAME},
      * {@code fs:MOUNT}), each as columns, times (epoch s) first, null for gaps.
      */
     @GetMapping(value = "/host/history", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -40,18 +40,20 @@ class HistoryTest {
     }
 
     @Test
-    void theDayViewAveragesEachMinuteIgnoringGaps() {
-        History h = new History(10, 5, 3);
+    void theDayViewAveragesEachFiveMinutesIgnoringGaps() {
+        History h = new History(10, 5, 1); // a tick a minute: a day point every 5 ticks
         h.add(1000, rates(10.0, 100L));
         h.add(2000, rates(null, 200L));
         h.add(3000, rates(30.0, 300L));
-        h.add(4000, rates(50.0, 400L)); // starts the next minute, not yet complete
+        h.add(4000, rates(null, 400L));
+        h.add(5000, rates(20.0, 500L));
+        h.add(6000, rates(50.0, 600L)); // starts the next point, not yet complete
 
         double[][] day = h.series(true);
 
-        assertThat(day[0]).containsExactly(3);
+        assertThat(day[0]).containsExactly(5);
         assertThat(day[1 + History.Metric.CPU.ordinal()]).containsExactly(20);
-        assertThat(day[1 + History.Metric.MEMORY.ordinal()]).containsExactly(200);
+        assertThat(day[1 + History.Metric.MEMORY.ordinal()]).containsExactly(300);
     }
 
     @Test
@@ -84,7 +86,7 @@ class HistoryTest {
         double[][] idleSeries = idle.series(false);
         assertThat(idleSeries[0]).isEqualTo(s[0]);
         assertThat(idleSeries[1 + History.Metric.CPU.ordinal()]).containsOnly(0.0);
-        assertThat(idle.series(true)[0]).as("50 whole minutes").hasSize(50);
+        assertThat(idle.series(true)[0]).as("50 whole minutes: ten points of 5").hasSize(10);
     }
 
     @Test
@@ -130,14 +132,18 @@ class HistoryTest {
 
     @Test
     void keepsAnyNumberOfSeriesSideBySide() {
-        History h = new History(3, 4, 2, 2);
+        History h = new History(3, 4, 2, 1); // a tick a minute: a day point every 5 ticks
         h.add(1000, 1, 10, Double.NaN);
         h.add(2000, 3, 30, 5);
+        h.add(3000, 2, 20, Double.NaN);
+        h.add(4000, 2, 20, Double.NaN);
+        h.add(5000, 2, 20, Double.NaN);
 
-        assertThat(h.series(false)[2]).containsExactly(10, 30);
-        assertThat(h.series(false)[3][0]).isNaN();
+        assertThat(h.series(false)[2]).containsExactly(30, 20, 20, 20);
+        assertThat(h.series(false)[3][0]).isEqualTo(5);
+        assertThat(h.series(false)[3][1]).isNaN();
         assertThat(h.series(true)[1]).containsExactly(2);
-        assertThat(h.series(true)[3]).as("the minute's mean ignores its gaps").containsExactly(5);
+        assertThat(h.series(true)[3]).as("the point's mean ignores its gaps").containsExactly(5);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.add(3000, 1, 2))
                 .isInstanceOf(IllegalArgumentException.class);
     }
