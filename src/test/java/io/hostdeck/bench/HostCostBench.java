@@ -69,31 +69,33 @@ public final class HostCostBench {
         boolean idle = args.length > 4 && args[4].equals("idle");
         Path jar = jar();
 
-        AtomicReference<Testbed> testbed = new AtomicReference<>();
         AtomicReference<Process> app = new AtomicReference<>();
-        Thread hook = new Thread(() -> stop(app, testbed), "costbench-teardown");
+        // the Hostdeck JVM is a process of ours, not a Spring context: ended before the testbed, also on Ctrl-C
+        Thread hook = new Thread(() -> stop(app), "costbench-app");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Testbed.teardown(NAME);
-            testbed.set(Testbed.boot(NAME));
-            Testbed tb = testbed.get();
-            System.out.printf(Locale.ROOT, "machine: %s, %d CPUs, %s; testbed %s, cgroups %s; jar %s%n", cpuModel(),
-                    Runtime.getRuntime().availableProcessors(), osName(), tb, tb.cgroupMode(), jar.getFileName());
-            System.out.printf(Locale.ROOT, "tree: %s%n", idle ? "idle (no workers: flatters Hostdeck)"
-                    : "realistic (N/10 workers waking twice a second, moved every 10 s)");
-            List<String> table = new ArrayList<>();
-            int made = 0;
-            for (int n : sizes) {
-                made = grow(tb, made, n);
-                table.add(measure(tb, jar, app, n, window, rounds, warmup, idle));
-                System.out.println("row: " + table.get(table.size() - 1));
-            }
-            System.out.println();
-            System.out.println("| cgroups | Hostdeck JVM CPU ms/s (median) | % of a core | systemd-cgtop ms/iteration | ratio | RSS MB | /services ms | /cgroups ms |");
-            System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
-            table.forEach(System.out::println);
+            BenchTestbed.run(NAME, (tb, unused) -> {
+                System.out.printf(Locale.ROOT, "machine: %s, %d CPUs, %s; testbed %s, cgroups %s; jar %s%n", cpuModel(),
+                        Runtime.getRuntime().availableProcessors(), osName(), tb, tb.cgroupMode(), jar.getFileName());
+                System.out.printf(Locale.ROOT, "tree: %s%n", idle ? "idle (no workers: flatters Hostdeck)"
+                        : "realistic (N/10 workers waking twice a second, moved every 10 s)");
+                List<String> table = new ArrayList<>();
+                int made = 0;
+                try {
+                    for (int n : sizes) {
+                        made = grow(tb, made, n);
+                        table.add(measure(tb, jar, app, n, window, rounds, warmup, idle));
+                        System.out.println("row: " + table.get(table.size() - 1));
+                    }
+                } finally {
+                    stop(app);
+                }
+                System.out.println();
+                System.out.println("| cgroups | Hostdeck JVM CPU ms/s (median) | % of a core | systemd-cgtop ms/iteration | ratio | RSS MB | /services ms | /cgroups ms |");
+                System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+                table.forEach(System.out::println);
+            });
         } finally {
-            stop(app, testbed);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException alreadyShuttingDown) {
@@ -115,7 +117,7 @@ public final class HostCostBench {
         }
     }
 
-    private static void stop(AtomicReference<Process> app, AtomicReference<Testbed> testbed) {
+    private static void stop(AtomicReference<Process> app) {
         Process p = app.getAndSet(null);
         if (p != null) {
             p.destroy();
@@ -126,10 +128,6 @@ public final class HostCostBench {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        Testbed tb = testbed.getAndSet(null);
-        if (tb != null) {
-            tb.close();
         }
     }
 
@@ -248,7 +246,7 @@ public final class HostCostBench {
             mover.join(15_000);
         }
         stopWorkers(tb);
-        stop(app, new AtomicReference<>());
+        stop(app);
         double hd = median(hostdeck);
         double cg = median(cgtop);
         return String.format(Locale.ROOT, "| %,d | %.1f | %.1f %% | %.1f | %.2f× | %.0f | %.0f | %.0f |", n, hd, hd / 10,

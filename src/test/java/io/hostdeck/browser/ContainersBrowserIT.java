@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
@@ -14,28 +13,17 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 
 /** A sandbox in a real browser: launched from the form, listed live, stopped from its page. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ContainersBrowserIT extends AppOnTestbed {
+class ContainersBrowserIT extends BrowserOnTestbed {
 
     private static final String UNIT = "hostdeck-sandbox-hdweb.service";
 
-    private Browser browser;
-
-    @BeforeAll
-    void start() {
-        browser = new Browser(port);
-    }
-
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.close();
-        }
         ctl("stop", UNIT);
     }
 

@@ -21,8 +21,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.hostdeck.support.AppOnTestbed;
-import io.hostdeck.support.Browser;
+import io.hostdeck.support.BrowserOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.testbed.Testbed;
 
@@ -34,7 +33,7 @@ import io.hostdeck.testbed.Testbed;
  * and any bad value whose message is not shown (and focused) where the user acted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrawlBrowserIT extends AppOnTestbed {
+class CrawlBrowserIT extends BrowserOnTestbed {
 
     private static final String UNIT = "hd-app-crawl.service";
     /** A cgroup no unit owns: its page has the raw limits form. */
@@ -54,7 +53,6 @@ class CrawlBrowserIT extends AppOnTestbed {
             "/cgroups/" + RAW, "/services/" + UNIT, "/namespaces?pid=1", "/about", "/swagger-ui/index.html");
 
     private Testbed testbed;
-    private Browser browser;
     private final List<String> failures = new ArrayList<>();
 
     @BeforeAll
@@ -67,15 +65,11 @@ class CrawlBrowserIT extends AppOnTestbed {
         for (String hierarchy : HIERARCHIES) {
             Files.createDirectories(testbed.root().resolve("sys/fs/cgroup/" + hierarchy).resolve(RAW));
         }
-        browser = new Browser(port);
-        browser.resize(PHONE, 900);
+        browser.resize(PHONE, 900); // opened by BrowserOnTestbed before this
     }
 
     @AfterAll
     void stop() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
         testbed.exec(T, "systemctl", "stop", UNIT);
         for (String hierarchy : HIERARCHIES) {
             Files.deleteIfExists(testbed.root().resolve("sys/fs/cgroup/" + hierarchy).resolve(RAW));
