@@ -206,6 +206,39 @@ class CgroupReaderTest {
         assertThat(pass().get("/hd.slice/busy.service").cpuUsageUsec()).isGreaterThan(first.cpuUsageUsec());
     }
 
+    @Test
+    void aCoolCgroupUnderBusyParentsIsReadEveryOtherPassSoWorkShowsWithinTwo() throws IOException {
+        v2Tree();
+        reader = reader();
+        Path slice = unified().resolve("hd.slice");
+        Path busy = slice.resolve("busy.service");
+        noPressure(busy);
+        int work = 10;
+        CgroupSample first = null;
+        // passes 1 to 6: the parents work at every pass (as system.slice does), the leaf does not;
+        // after COOL_POLLS still polls the leaf is cool
+        for (int i = 0; i < CgroupReader.COOL_POLLS + 1; i++) {
+            parentsWork(slice, work++);
+            CgroupSample s = pass().get("/hd.slice/busy.service");
+            first = first == null ? s : first;
+        }
+        Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
+        List<Boolean> shown = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            parentsWork(slice, work++);
+            shown.add(pass().get("/hd.slice/busy.service").cpuUsageUsec() > first.cpuUsageUsec());
+        }
+        assertThat(shown).as("pass 7 leaves the cool leaf unread; pass 8 shows its work: within two ticks")
+                .containsExactly(false, true);
+    }
+
+    /** The CPU time of the root and of {@code slice} moves (a different, larger value for each {@code work}). */
+    private void parentsWork(Path slice, int work) throws IOException {
+        for (Path above : List.of(unified(), slice)) {
+            Files.writeString(above.resolve("cpu.stat"), V2_ROOT_CPU_STAT.replace("usage_usec ", "usage_usec " + work));
+        }
+    }
+
     private static void noPressure(Path cgroup) throws IOException {
         for (String file : List.of("cpu.pressure", "memory.pressure", "io.pressure")) {
             put(cgroup, file, V2_ROOT_MEMORY_PRESSURE); // all zero
