@@ -54,7 +54,15 @@ class DbusSystemd implements Systemd, DisposableBean {
         t.setDaemon(true);
         return t;
     });
+    // its own thread: the listing can take systemd minutes, and must not wait behind (or hold up) fact reads
+    private final ExecutorService unitFilesLister = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "unit-files");
+        t.setDaemon(true);
+        return t;
+    });
     private final UnitFilesCache unitFiles;
+    // the last ListUnits, for the pages while systemd lists unit files (and answers nothing else)
+    private volatile List<UnitSummary> lastUnits;
     private final UnitFactsCache facts;
     private final Machined machined;
     private final Hostnamed hostnamed;
@@ -68,8 +76,9 @@ class DbusSystemd implements Systemd, DisposableBean {
             @Value("${hostdeck.systemd.call-timeout:20s}") Duration callTimeout) {
         this.jobTimeout = jobTimeout;
         this.bus = new SystemBus(host.busAddress());
-        this.unitFiles = new UnitFilesCache(bus, factReaders, jobTimeout);
-        this.facts = new UnitFactsCache(bus, factReaders, unitChanges);
+        // once systemd is done listing, the units as they are now (pages were shown the last ListUnits meanwhile)
+        this.unitFiles = new UnitFilesCache(bus, unitFilesLister, jobTimeout, () -> unitChanges.changed(null));
+        this.facts = new UnitFactsCache(bus, factReaders, unitChanges, unitFiles::listing);
         this.machined = new Machined(bus);
         this.hostnamed = new Hostnamed(bus);
         bus.listener(new SystemdSignals(jobs, unitChanges, facts, unitFiles));
@@ -92,7 +101,16 @@ class DbusSystemd implements Systemd, DisposableBean {
 
     @Override
     public List<UnitSummary> listUnits() {
-        return bus.call(c -> SystemBus.manager(c).ListUnits()).stream().map(ListedUnitStruct::toSummary).toList();
+        List<UnitSummary> last = lastUnits;
+        if (last != null && unitFiles.listing()) {
+            // systemd answers nothing else until the listing is done (minutes on a host with 10,000
+            // unit files): the units as they were just before are better than a page that waits
+            return last;
+        }
+        List<UnitSummary> units = bus.call(c -> SystemBus.manager(c).ListUnits()).stream()
+                .map(ListedUnitStruct::toSummary).toList();
+        lastUnits = units;
+        return units;
     }
 
     @Override
@@ -301,6 +319,7 @@ class DbusSystemd implements Systemd, DisposableBean {
     @Override
     public void destroy() {
         factReaders.shutdownNow();
+        unitFilesLister.shutdownNow();
         bus.close();
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
@@ -33,15 +34,19 @@ final class UnitFactsCache {
     private final Map<String, UnitFacts> facts = new ConcurrentHashMap<>();
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean filling = new AtomicBoolean();
+    private final BooleanSupplier systemdBusy;
 
     /**
      * @param readers runs the reads: a few calls in flight (dbus-daemon allows 128 pending replies per connection)
      * @param changes told (with null) when a batch of facts is in
+     * @param systemdBusy whether systemd is busy with a long call of ours (the unit files' listing):
+     *     reads queued behind it would only time out, so they wait for the next ask
      */
-    UnitFactsCache(SystemBus bus, ExecutorService readers, UnitChanges changes) {
+    UnitFactsCache(SystemBus bus, ExecutorService readers, UnitChanges changes, BooleanSupplier systemdBusy) {
         this.bus = bus;
         this.readers = readers;
         this.changes = changes;
+        this.systemdBusy = systemdBusy;
     }
 
     /** The facts known of {@code units}; the others are read in the background. */
@@ -55,7 +60,7 @@ final class UnitFactsCache {
                 wanted.add(u);
             }
         }
-        if (!wanted.isEmpty() && filling.compareAndSet(false, true)) {
+        if (!wanted.isEmpty() && !systemdBusy.getAsBoolean() && filling.compareAndSet(false, true)) {
             readers.execute(this::fill);
         }
         return known;
