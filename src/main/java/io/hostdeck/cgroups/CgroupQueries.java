@@ -16,6 +16,7 @@ import io.hostdeck.host.cgroupfs.CgroupMode;
 import io.hostdeck.host.procfs.ProcFs;
 import io.hostdeck.security.Scope;
 import io.hostdeck.security.UnitAccess;
+import io.hostdeck.web.Paging;
 
 /**
  * What the cgroup pages and the API read, once for both: the top table or tree, one cgroup with
@@ -47,7 +48,13 @@ class CgroupQueries {
      *
      * @param total how many cgroups were sampled, shown or not
      */
-    record Top(CgroupView query, String layout, CgroupMode mode, List<CgroupRates> rows, int total, long intervalMillis) {
+    record Top(CgroupView query, String layout, CgroupMode mode, Paging.Page<CgroupRates> page, int total,
+            long intervalMillis) {
+
+        /** The rows of the page asked for. */
+        List<CgroupRates> rows() {
+            return page.rows();
+        }
     }
 
     /**
@@ -60,9 +67,9 @@ class CgroupQueries {
 
     /**
      * Every sampled cgroup down to {@code depth}, sorted by {@code sort}, as the top table
-     * ({@code view} top or absent) or the tree.
+     * ({@code view} top or absent) or the tree; of those, the rows of {@code paging}'s page.
      */
-    Top top(String sort, String depth, String view) {
+    Top top(String sort, String depth, String view, Paging paging) {
         Scope.current().requireAll("the cgroup tree");
         CgroupView v = CgroupView.of(sort, depth);
         String layout = view == null || view.isBlank() ? "top" : view;
@@ -71,7 +78,7 @@ class CgroupQueries {
         }
         Map<String, CgroupRates> latest = sampler.latest();
         List<CgroupRates> rows = layout.equals("tree") ? new CgroupView("path", v.depth()).rows(latest) : v.rows(latest);
-        return new Top(v, layout, cgroupFs.mode(), rows, latest.size(), sampler.interval().toMillis());
+        return new Top(v, layout, cgroupFs.mode(), paging.of(rows), latest.size(), sampler.interval().toMillis());
     }
 
     /**

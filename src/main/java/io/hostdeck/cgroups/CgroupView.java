@@ -54,6 +54,28 @@ record CgroupView(String sort, int depth) {
         return rows;
     }
 
+    /**
+     * The link to page {@code number} of this view ({@code layout} top or tree) at {@code paging}'s
+     * size: what is the default left out.
+     */
+    public String pageLink(String layout, io.hostdeck.web.Paging paging, int number) {
+        java.util.StringJoiner q = new java.util.StringJoiner("&");
+        if (!layout.equals("top")) {
+            q.add("view=" + layout);
+        }
+        if (!sort.equals("cpu")) {
+            q.add("sort=" + sort);
+        }
+        if (depth != 3) {
+            q.add("depth=" + depth);
+        }
+        String page = paging.query(number);
+        if (!page.isEmpty()) {
+            q.add(page);
+        }
+        return q.length() == 0 ? "/cgroups" : "/cgroups?" + q;
+    }
+
     public static int depthOf(String path) {
         if ("/".equals(path)) {
             return 0;

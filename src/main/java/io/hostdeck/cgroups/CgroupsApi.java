@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.hostdeck.web.JsonApi;
 import io.hostdeck.web.JsonBody;
+import io.hostdeck.web.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -36,7 +37,13 @@ class CgroupsApi {
         this.actions = actions;
     }
 
-    record Tree(String mode, int total, long intervalMillis, List<CgroupRates> cgroups) {
+    /**
+     * {@code total}: cgroups sampled; {@code matching}: those within the depth; {@code cgroups}: all of
+     * them, or with {@code page}/{@code size} in the URL only that page's ({@code page} and
+     * {@code pages} then say where it stands; null without).
+     */
+    record Tree(String mode, int total, long intervalMillis, int matching, Integer page, Integer pages,
+            List<CgroupRates> cgroups) {
     }
 
     record History(String range, List<List<Double>> series) {
@@ -47,10 +54,15 @@ class CgroupsApi {
     }
 
     @GetMapping
-    @Operation(summary = "Every sampled cgroup down to depth, sorted as systemd-cgtop (grants over every unit)")
-    Tree tree(@RequestParam(required = false) String sort, @RequestParam(required = false) String depth) {
-        CgroupQueries.Top top = queries.top(sort, depth, null);
-        return new Tree(top.mode().toString(), top.total(), top.intervalMillis(), top.rows());
+    @Operation(summary = "Every sampled cgroup down to depth, sorted as systemd-cgtop (grants over every unit); "
+            + "page and size (1..1000) for one page of them")
+    Tree tree(@RequestParam(required = false) String sort, @RequestParam(required = false) String depth,
+            @RequestParam(required = false) String page, @RequestParam(required = false) String size) {
+        boolean paged = Paging.asked(page, size);
+        Paging paging = paged ? Paging.of(page, size) : Paging.ALL;
+        CgroupQueries.Top top = queries.top(sort, depth, null, paging);
+        return new Tree(top.mode().toString(), top.total(), top.intervalMillis(), top.page().total(),
+                paged ? top.page().number() : null, paged ? top.page().pages() : null, top.rows());
     }
 
     /**

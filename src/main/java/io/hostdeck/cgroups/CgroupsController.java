@@ -15,6 +15,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import io.hostdeck.security.Scope;
 import io.hostdeck.web.Flash;
+import io.hostdeck.web.Paging;
 
 /** The cgroup pages: the top table and tree, and one cgroup with its charts and processes. */
 @Controller
@@ -31,13 +32,17 @@ class CgroupsController {
 
     @GetMapping
     String top(@RequestParam(required = false) String sort, @RequestParam(required = false) String depth,
-            @RequestParam(required = false) String view, Model model) {
-        CgroupQueries.Top top = queries.top(sort, depth, view);
+            @RequestParam(required = false) String view, @RequestParam(required = false) String page,
+            @RequestParam(required = false) String size, Model model) {
+        Paging paging = Paging.of(page, size);
+        CgroupQueries.Top top = queries.top(sort, depth, view, paging);
         model.addAttribute("query", top.query());
         model.addAttribute("layout", top.layout());
         model.addAttribute("sorts", CgroupView.SORTS);
         model.addAttribute("mode", top.mode());
         model.addAttribute("rows", top.rows());
+        model.addAttribute("page", top.page());
+        model.addAttribute("paging", paging);
         model.addAttribute("total", top.total());
         model.addAttribute("interval", top.intervalMillis());
         return "cgroups/top";

@@ -124,6 +124,29 @@ record ServiceListQuery(String type, String state, String q, String sort) {
         return query.toString();
     }
 
+    /**
+     * The link to page {@code number} of this view at {@code paging}'s size: filters and sort kept,
+     * defaults left out.
+     */
+    public String pageLink(io.hostdeck.web.Paging paging, int number) {
+        return join("/services", linkWith(sort), paging.query(number));
+    }
+
+    /** The link to re-sort by {@code sortValue}: back to the first page, at the same page size. */
+    public String sortLink(io.hostdeck.web.Paging paging, String column) {
+        return join("/services", linkWith(sortLink(column)), paging.query(1));
+    }
+
+    static String join(String path, String... parts) {
+        java.util.StringJoiner query = new java.util.StringJoiner("&");
+        for (String p : parts) {
+            if (!p.isEmpty()) {
+                query.add(p);
+            }
+        }
+        return query.length() == 0 ? path : path + "?" + query;
+    }
+
     private static String encode(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }

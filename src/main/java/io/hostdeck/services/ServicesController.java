@@ -13,6 +13,7 @@ import io.hostdeck.host.journal.Journal;
 import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitDetails;
 import io.hostdeck.security.UnitAccess;
+import io.hostdeck.web.Paging;
 
 /** Reading only: the list and one unit. Changes go through {@link ServiceActionsController}. */
 @Controller
@@ -35,13 +36,16 @@ class ServicesController {
 
     @GetMapping
     String list(@RequestParam(required = false) String type, @RequestParam(required = false) String state,
-            @RequestParam(required = false) String q, @RequestParam(required = false) String sort, Model model) {
+            @RequestParam(required = false) String q, @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String page, @RequestParam(required = false) String size, Model model) {
         ServiceListQuery query = ServiceListQuery.of(type, state, q, sort);
+        Paging paging = Paging.of(page, size);
         model.addAttribute("query", query);
+        model.addAttribute("paging", paging);
         model.addAttribute("types", ServiceListQuery.TYPES);
         model.addAttribute("states", ServiceListQuery.STATES);
         model.addAttribute("columns", ServiceListQuery.COLUMNS);
-        model.addAttribute("rows", Reading.of(() -> query.sorted(queries.list(query))));
+        model.addAttribute("rows", Reading.of(() -> paging.of(query.sorted(queries.list(query)))));
         model.addAttribute("unitFilesPending", Reading.of(() -> systemd.unitFilesIfListed().isEmpty()).value() == Boolean.TRUE);
         return "services/list";
     }

@@ -28,6 +28,7 @@ import io.hostdeck.services.unitfile.UnitFileText;
 import io.hostdeck.services.unitfile.UnitName;
 import io.hostdeck.web.JsonApi;
 import io.hostdeck.web.JsonBody;
+import io.hostdeck.web.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -66,11 +67,21 @@ class UnitsApi {
     }
 
     @GetMapping("/units")
-    @Operation(summary = "Every unit and installed unit file, filtered as the services list is")
-    List<UnitRow> list(@RequestParam(required = false) String type, @RequestParam(required = false) String state,
-            @RequestParam(required = false) String q) {
-        return queries.list(ServiceListQuery.of(type, state, q));
+    @Operation(summary = "Every unit and installed unit file, filtered and sorted as the services list is; with page "
+            + "and size (1..1000) one page of them, the count of all in the X-Total-Count header")
+    ResponseEntity<List<UnitRow>> list(@RequestParam(required = false) String type,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String q,
+            @RequestParam(required = false) String sort, @RequestParam(required = false) String page,
+            @RequestParam(required = false) String size) {
+        ServiceListQuery query = ServiceListQuery.of(type, state, q, sort);
+        boolean paged = Paging.asked(page, size);
+        Paging paging = paged ? Paging.of(page, size) : Paging.ALL;
+        Paging.Page<UnitRow> rows = paging.of(query.sorted(queries.list(query)));
+        return ResponseEntity.ok().header(TOTAL_COUNT, Integer.toString(rows.total())).body(rows.rows());
     }
+
+    /** The header that carries the count of all rows of a list the API answered a page of. */
+    static final String TOTAL_COUNT = "X-Total-Count";
 
     @GetMapping("/units/{unit}")
     @Operation(summary = "One unit: state, properties, processes, limits, unit file and drop-ins")
