@@ -43,6 +43,7 @@ class CgroupsController {
         model.addAttribute("rows", top.rows());
         model.addAttribute("page", top.page());
         model.addAttribute("paging", paging);
+        model.addAttribute("pager", top.page().links(n -> top.query().pageLink(top.layout(), paging, n)));
         model.addAttribute("total", top.total());
         model.addAttribute("interval", top.intervalMillis());
         return "cgroups/top";

@@ -45,7 +45,8 @@ class ServicesController {
         model.addAttribute("types", ServiceListQuery.TYPES);
         model.addAttribute("states", ServiceListQuery.STATES);
         model.addAttribute("columns", ServiceListQuery.COLUMNS);
-        model.addAttribute("rows", Reading.of(() -> paging.of(query.sorted(queries.list(query)))));
+        model.addAttribute("rows", Reading.of(() -> paging.of(query.sorted(queries.list(query)))
+                .links(n -> query.pageLink(paging, n))));
         model.addAttribute("unitFilesPending", Reading.of(() -> systemd.unitFilesIfListed().isEmpty()).value() == Boolean.TRUE);
         return "services/list";
     }

@@ -69,6 +69,10 @@ public record Paging(int page, int size) {
         return q.toString();
     }
 
+    /** A page's place among the pages, and the links of the pager under and over its table. */
+    public record Links(Page<?> page, String first, String previous, String next, String last) {
+    }
+
     /** One page of a list: its rows, how many rows match in all, and where it stands among the pages. */
     public record Page<T>(List<T> rows, int total, Paging paging) {
 
@@ -101,6 +105,12 @@ public record Paging(int page, int size) {
 
         public boolean hasNext() {
             return number() < pages();
+        }
+
+        /** The pager's links, each {@code link} of a page number; null where there is no such page. */
+        public Links links(java.util.function.IntFunction<String> link) {
+            return new Links(this, hasPrevious() ? link.apply(1) : null, hasPrevious() ? link.apply(previous()) : null,
+                    hasNext() ? link.apply(number() + 1) : null, hasNext() ? link.apply(pages()) : null);
         }
 
         /** Whether the list needs pages at all (more rows than one page holds, or a page past the first asked for). */
