@@ -132,7 +132,7 @@ public final class HostCostBench {
     }
 
     /** Units made-1 .. n-1 more, in slices of 100; started. */
-    private static int grow(Testbed tb, int made, int n) throws IOException {
+    static int grow(Testbed tb, int made, int n) throws IOException {
         long t0 = System.nanoTime();
         Path dir = tb.root().resolve("etc/systemd/system");
         StringBuilder target = new StringBuilder("[Unit]\nDescription=Hostdeck cost bench\n");
