@@ -25,6 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.hostdeck.HostdeckApplication;
+import io.hostdeck.host.HostUnavailableException;
 import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.host.systemd.UnitSummary;
 import io.hostdeck.support.Browser;
@@ -146,7 +147,11 @@ public final class PagesBench {
                 + "with the list (the others: systemd unavailable)%n",
                 listingS < 0 ? "not in within " + listingWait + " s" : String.format(Locale.ROOT, "in after %.0f s", listingS),
                 s.get("busyServices").size(), busyWithRows);
-        awaitFacts(systemd);
+        try {
+            awaitFacts(systemd);
+        } catch (HostUnavailableException e) {
+            System.out.println("unit facts: systemd did not answer (" + e.getMessage() + ")");
+        }
 
         // ---- K rounds: the pages, one of each a round
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
@@ -178,7 +183,7 @@ public final class PagesBench {
 
         System.out.println();
         System.out.printf(Locale.ROOT, "PagesBench: N=%d units (%d listed by systemctl list-units --all), K=%d; systemd %s; "
-                + "load average before/after the HTTP rounds: %s / %s%n", n, listed, k, systemd.manager().version(),
+                + "load average before/after the HTTP rounds: %s / %s%n", n, listed, k, systemdVersion(systemd),
                 loadBefore, loadAfter);
         System.out.println("GET /services shows: " + servicesShows + "; GET /cgroups shows: " + cgroupsShows);
         System.out.println();
@@ -269,6 +274,14 @@ public final class PagesBench {
         }
         System.out.printf(Locale.ROOT, "unit facts known for %d of %d loaded units%n", systemd.unitFacts(names).size(),
                 names.size());
+    }
+
+    private static String systemdVersion(Systemd systemd) {
+        try {
+            return systemd.manager().version();
+        } catch (HostUnavailableException e) {
+            return "(systemd did not answer)";
+        }
     }
 
     private static void ok(Testbed.Result r, String what) {
