@@ -102,7 +102,7 @@ class DbusSystemd implements Systemd, DisposableBean {
     @Override
     public List<UnitSummary> listUnits() {
         List<UnitSummary> last = lastUnits;
-        if (last != null && unitFiles.listing()) {
+        if (last != null && unitFiles.listingAfterAWhile()) {
             // systemd answers nothing else until the listing is done (minutes on a host with 10,000
             // unit files): the units as they were just before are better than a page that waits
             return last;

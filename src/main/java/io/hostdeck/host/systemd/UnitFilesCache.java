@@ -87,6 +87,36 @@ final class UnitFilesCache {
         return listing != null && !listing.isDone() && System.nanoTime() - listingSince > BUSY_AFTER.toNanos();
     }
 
+    /**
+     * {@link #listing()}, after waiting for the listing in flight, if any, until it has run for
+     * {@link #BUSY_AFTER}: on most hosts it is in by then, and a call made next gets systemd's newest
+     * answer; on a host where it takes systemd a minute, no caller waits more than that second.
+     */
+    boolean listingAfterAWhile() {
+        CompletableFuture<List<UnitFile>> inFlight;
+        long left;
+        synchronized (this) {
+            if (listing == null || listing.isDone()) {
+                return false;
+            }
+            inFlight = listing;
+            left = BUSY_AFTER.toNanos() - (System.nanoTime() - listingSince);
+        }
+        if (left > 0) {
+            try {
+                inFlight.get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return true;
+            } catch (ExecutionException e) {
+                return false; // it failed: systemd is free again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return !inFlight.isDone();
+    }
+
     /** The unit files changed: the next read lists them again. */
     void stale() {
         stale.set(true);
