@@ -32,7 +32,7 @@ unit hostdeck.service <<UNIT
 Description=Hostdeck under test
 After=v2net.service dbus.service
 [Service]
-ExecStart=/host$JAVA -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -Xss512k -jar /opt/hostdeck/hostdeck.jar --server.port=8080 --hostdeck.pam.enabled=false --hostdeck.systemd.call-timeout=120s --hostdeck.metrics.token=$TOKEN --hostdeck.sandbox.java=/host$JAVA --hostdeck.sandbox.classpath=/opt/hostdeck/hostdeck.jar
+ExecStart=/host$JAVA -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -Xss512k -jar /opt/hostdeck/hostdeck.jar --server.port=8080 --hostdeck.pam.enabled=false --hostdeck.systemd.call-timeout=120s --hostdeck.metrics.token=$TOKEN
 TimeoutStartSec=infinity
 [Install]
 WantedBy=multi-user.target

@@ -43,10 +43,10 @@ public class ContainerActions {
     /** SIGTERM, then SIGKILL this much later: a PID namespace's init ignores SIGTERM it does not handle. */
     static final Duration SANDBOX_STOP_TIMEOUT = Duration.ofSeconds(5);
     /**
-     * How long the launcher JVM may take to make the namespaces and exit: 0.6 s on a 2-core
-     * machine, 10-30 times that on a slow or emulated host; systemd's default 90 s is too tight
-     * there with the JVM's start under a CPU quota. (The page waits for the start job up to
-     * hostdeck.systemd.job-timeout, then says it is still running.)
+     * How long the launcher (unshare, a shell, hostname, nsenter: some 10 ms here) may take to make
+     * the namespaces and start the command: kept generous for a slow or emulated host under a
+     * small CPU quota, where every exec is 10-30 times slower. (The page waits for the start job
+     * up to hostdeck.systemd.job-timeout, then says it is still running.)
      */
     static final Duration SANDBOX_START_TIMEOUT = Duration.ofSeconds(90 * 3);
     static final int MAX_ARG_LENGTH = 4096;
@@ -273,15 +273,16 @@ public class ContainerActions {
 
     /**
      * Launches a sandbox: a transient service {@code hostdeck-sandbox-NAME.service} on the target
-     * whose first process, {@link io.hostdeck.host.sandbox.SandboxInit}, makes the namespaces and
-     * starts the command in them, under the requested limits. Stopping the unit (or the container)
+     * whose first process (util-linux's unshare and a shell, see
+     * {@link io.hostdeck.host.sandbox.SandboxRuntime}) makes the namespaces and starts the command in them, under the requested limits. Stopping the unit (or the container)
      * ends it, and systemd forgets the unit at once.
      */
     @PreAuthorize("hasRole('ADMIN')")
     public JobOutcome launch(SandboxRequest request) {
         io.hostdeck.security.Scope.current().requireAll("a sandbox");
-        // SandboxInit is a small JVM with a dozen threads and some 30 MiB: a sandbox's TasksMax or
-        // MemoryMax could keep it from starting, so those two follow once it has exited
+        // the launcher briefly runs a few processes of its own beside the command (a shell, the user
+        // namespace's holder, hostname): a sandbox's TasksMax or MemoryMax could keep it from
+        // starting, so those two follow once it has exited
         List<UnitSetting> now = new ArrayList<>();
         List<UnitSetting> later = new ArrayList<>();
         for (UnitSetting l : request.limits()) {
@@ -289,7 +290,7 @@ public class ContainerActions {
         }
         TransientService service = new TransientService(request.unit(), "forking",
                 "Hostdeck sandbox " + request.name() + ": " + String.join(" ", request.command()),
-                sandboxes.command(request.initArgs()), now, SANDBOX_STOP_TIMEOUT, SANDBOX_START_TIMEOUT);
+                sandboxes.command(request.launch()), now, SANDBOX_STOP_TIMEOUT, SANDBOX_START_TIMEOUT);
         try {
             JobOutcome outcome = systemd.startTransient(service);
             if (outcome.done() && !later.isEmpty()) {

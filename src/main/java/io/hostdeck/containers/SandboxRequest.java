@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.hostdeck.error.InvalidInputException;
+import io.hostdeck.host.sandbox.SandboxRuntime;
 import io.hostdeck.host.systemd.UnitSetting;
 import io.hostdeck.services.LimitsForm;
 
@@ -25,7 +26,7 @@ import io.hostdeck.services.LimitsForm;
 public record SandboxRequest(String name, List<String> command, List<String> namespaces, String hostname,
         long[] uidMap, List<UnitSetting> limits) {
 
-    public static final List<String> TYPES = List.of("pid", "net", "mnt", "uts", "ipc", "cgroup", "user");
+    public static final List<String> TYPES = SandboxRuntime.TYPES;
     public static final String UNIT_PREFIX = "hostdeck-sandbox-";
     static final String DEFAULT_UID_MAP = "0 100000 65536";
     private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?");
@@ -37,19 +38,9 @@ public record SandboxRequest(String name, List<String> command, List<String> nam
         return UNIT_PREFIX + name + ".service";
     }
 
-    /** SandboxInit's arguments, then "--" and the command. */
-    List<String> initArgs() {
-        List<String> args = new ArrayList<>();
-        args.add("--ns=" + String.join(",", namespaces));
-        if (hostname != null) {
-            args.add("--hostname=" + hostname);
-        }
-        if (uidMap != null) {
-            args.add("--uid-map=" + uidMap[0] + ":" + uidMap[1] + ":" + uidMap[2]);
-        }
-        args.add("--");
-        args.addAll(command);
-        return args;
+    /** What the target's launcher is asked for. */
+    SandboxRuntime.Request launch() {
+        return new SandboxRuntime.Request(namespaces, hostname, uidMap, command);
     }
 
     /** What the audit record shows. */

@@ -62,8 +62,7 @@ public final class Testbed implements AutoCloseable {
         }
         Result boot;
         try {
-            boot = run(List.of("bash", scriptsDir().resolve("boot.sh").toString(), name),
-                    withShare(), BOOT_TIMEOUT);
+            boot = run(List.of("bash", scriptsDir().resolve("boot.sh").toString(), name), null, BOOT_TIMEOUT);
         } catch (IllegalStateException timeout) {
             teardownQuietly(name, timeout);
             throw timeout;
@@ -228,36 +227,6 @@ public final class Testbed implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("bash", scriptsDir().resolve(script).toString()));
         command.addAll(Arrays.asList(args));
         return run(command, null, timeout);
-    }
-
-    /**
-     * What a host that runs Hostdeck has and a sandbox launch needs on the target: this JVM's
-     * Java runtime (with the configuration its symlinks point to, /etc/java-17-openjdk on Debian)
-     * and Hostdeck's code, shared read-only at the same paths.
-     */
-    private static Map<String, String> withShare() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("HOSTDECK_TESTBED_SHARE", String.join(":", hostdeckOnTheHost()));
-        return env;
-    }
-
-    static List<String> hostdeckOnTheHost() {
-        List<String> paths = new ArrayList<>();
-        try {
-            Path home = Path.of(System.getProperty("java.home")).toRealPath();
-            paths.add(home.toString());
-            Path cfg = home.resolve("lib/jvm.cfg");
-            if (Files.isSymbolicLink(cfg)) {
-                Path config = cfg.toRealPath().getParent();
-                if (!config.startsWith(home)) {
-                    paths.add(config.toString());
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot resolve java.home " + System.getProperty("java.home"), e);
-        }
-        paths.addAll(List.of(io.hostdeck.host.sandbox.SandboxRuntime.ownClasspath().split(":")));
-        return paths;
     }
 
     /** src/test/testbed of the project (Maven runs tests in the project dir), or -Dhostdeck.testbed.scripts. */

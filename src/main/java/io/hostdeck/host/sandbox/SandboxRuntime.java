@@ -1,108 +1,252 @@
 package io.hostdeck.host.sandbox;
 
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-
-import com.sun.jna.Native;
 
 import io.hostdeck.error.ConflictException;
 import io.hostdeck.host.HostProperties;
 
 /**
- * How the target runs {@link SandboxInit}: a Java runtime and Hostdeck's own code, at paths that
- * exist on the target. By default the ones this JVM runs from — right when Hostdeck runs on the
- * host it manages; set {@code hostdeck.sandbox.java} and {@code hostdeck.sandbox.classpath} when
- * the target sees them elsewhere (Hostdeck in a container, for one).
+ * The command line the target's systemd runs as the first process of a sandbox (the transient
+ * service {@code hostdeck-sandbox-NAME.service}, {@code Type=forking}): util-linux's
+ * {@code unshare} and {@code nsenter}, and {@code /bin/sh} running {@link #STAGE1} and
+ * {@link #STAGE2}, two fixed scripts that never hold anything of the request: every value (host
+ * name, uid map, the command and its arguments) reaches them as a positional parameter, quoted
+ * wherever it is used. No JVM starts: a launch costs what unshare and a shell cost.
+ * <ol>
+ * <li>{@code unshare --net --mount --uts --ipc --cgroup} (those asked for) makes the namespaces in
+ * the unit's main process and execs the shell: every mount becomes private (unshare's default),
+ * the cgroup namespace's root is the unit's cgroup.</li>
+ * <li>{@link #STAGE1}, with a user namespace: util-linux's {@code unshare --user} runs
+ * {@code sleep} as a holder, and the shell, root in the host's user namespace, writes the holder's
+ * uid and gid maps; then {@code hostname} sets the host name. With a PID namespace it execs
+ * {@code unshare --pid} (no {@code --fork}), so the next process it starts is PID 1 of the new PID
+ * namespace.</li>
+ * <li>{@link #STAGE2} checks that the command exists (after the fork a failed exec could no longer
+ * fail the start job), starts it — prefixed by {@code nsenter --user=/proc/HOLDER/ns/user
+ * --setuid=0 --setgid=0} with a user namespace, or by {@code unshare --mount-proc} with PID and
+ * mount namespaces and no user namespace, so the sandbox has a /proc of its own — waits until the
+ * command has joined the user namespace, ends the holder and exits: the start job ends when the
+ * command runs (or fails with what went wrong), and from then on the unit holds the command
+ * alone.</li>
+ * </ol>
+ * The namespaces other than the user namespace belong to the host's user namespace (as with the
+ * JVM launcher this replaced); root inside a user namespace is its mapped uid outside.
+ * <p>
+ * systemd expands {@code $$} and {@code ${NAME}} in a unit's command line, the script included:
+ * the scripts use neither. systemd 252 writes {@code $} and {@code ;} of a transient unit's
+ * command line escaped in a way its own parser does not take back after a daemon-reload: the
+ * running sandbox is not affected, but a restart of its unit after a reload fails (in its log).
  */
 @Component
 public class SandboxRuntime {
 
-    static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+    /** The namespace types a sandbox may have, as the launch form and API name them. */
+    public static final List<String> TYPES = List.of("pid", "net", "mnt", "uts", "ipc", "cgroup", "user");
+    /** Where the launcher looks for its tools on the target, in order: systemd's PATH for services. */
+    static final List<String> PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
+    static final String SH = "/bin/sh";
+
+    /**
+     * After the namespaces other than PID and user: $1 host name or empty, $2 the uid and gid map
+     * line or empty, $3 "pid" or empty, $4 "proc" or empty, $5 unshare, $6 nsenter, $7 hostname,
+     * then the command. Waits up to about 60 s for the holder's user namespace (ms here, 10-30
+     * times that on a slow host).
+     */
+    static final String STAGE1 = oneLine("""
+            set -f;
+            name=$1 map=$2 pidns=$3 proc=$4 unshare=$5 nsenter=$6 hostname=$7;
+            shift 7;
+            holder=;
+            if [ -n "$map" ]; then
+              "$unshare" --user -- sleep 600 </dev/null >/dev/null 2>&1 &
+              holder=$!;
+              n=0;
+              while [ /proc/$holder/ns/user -ef /proc/self/ns/user ] && [ $n -lt 30000 ]; do
+                sleep 0.002; n=$((n + 1));
+              done;
+              if ! { echo "$map" >/proc/$holder/uid_map && echo "$map" >/proc/$holder/gid_map; } 2>/dev/null; then
+                echo "hostdeck-sandbox: could not start $*: unshare --user made no user namespace to map" >&2;
+                kill -9 $holder 2>/dev/null; exit 1;
+              fi;
+            fi;
+            if [ -n "$name" ] && ! "$hostname" "$name"; then
+              echo "hostdeck-sandbox: could not start $*: hostname $name failed" >&2;
+              [ -z "$holder" ] || kill -9 $holder; exit 1;
+            fi;
+            if [ -n "$pidns" ]; then
+              exec "$unshare" --pid -- /bin/sh -c "$STAGE2" hostdeck-sandbox "$holder" "$proc" "$unshare" "$nsenter" "$@";
+            fi;
+            exec /bin/sh -c "$STAGE2" hostdeck-sandbox "$holder" "$proc" "$unshare" "$nsenter" "$@";
+            """);
+
+    /**
+     * In the namespaces, the PID namespace's for its children only: $1 the holder's PID or empty,
+     * $2 "proc" or empty, $3 unshare, $4 nsenter, then the command. Forks nothing but the command:
+     * the first child becomes PID 1, and once PID 1 is gone the namespace takes no other.
+     */
+    static final String STAGE2 = oneLine("""
+            set -f;
+            holder=$1 proc=$2 unshare=$3 nsenter=$4;
+            shift 4;
+            quit() {
+              echo "hostdeck-sandbox: could not start $cmd: $1" >&2;
+              [ -z "$holder" ] || kill -9 $holder 2>/dev/null; exit $2;
+            };
+            cmd="$*" found=;
+            case $1 in
+              */*) if [ -f "$1" ] && [ -x "$1" ]; then found=$1; fi ;;
+              *) IFS=:; for d in $PATH; do if [ -f "$d/$1" ] && [ -x "$d/$1" ]; then found=$d/$1; break; fi; done; unset IFS ;;
+            esac;
+            [ -n "$found" ] || quit "no executable $1 on PATH" 127;
+            if [ -n "$holder" ]; then
+              set -- "$nsenter" --user=/proc/$holder/ns/user --setuid=0 --setgid=0 -- "$@";
+            elif [ -n "$proc" ]; then
+              set -- "$unshare" --mount-proc -- "$@";
+            fi;
+            exec "$@" &
+            child=$!;
+            if [ -n "$holder" ]; then
+              until [ /proc/$child/ns/user -ef /proc/$holder/ns/user ]; do
+                [ -e /proc/$child/ns/user ] || quit "nsenter --user ended before it joined the user namespace" 1;
+              done;
+              kill -9 $holder;
+            fi;
+            echo "hostdeck-sandbox: started $cmd as PID $child";
+            """);
+
+    /**
+     * A script on one line: systemd keeps a transient unit's command line in a unit file, where a
+     * newline would end the setting (and a line starting "[" would be a section).
+     */
+    private static String oneLine(String script) {
+        return script.strip().replaceAll("\\s*\n\\s*", " ");
+    }
 
     private final HostProperties host;
-    private final String java;
-    private final String classpath;
 
-    public SandboxRuntime(HostProperties host, @Value("${hostdeck.sandbox.java:}") String java,
-            @Value("${hostdeck.sandbox.classpath:}") String classpath) {
+    public SandboxRuntime(HostProperties host) {
         this.host = host;
-        this.java = java.isBlank() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java.strip();
-        this.classpath = classpath.isBlank() ? ownClasspath() : classpath.strip();
+    }
+
+    /** What the launch asks for, checked: the namespaces, a host name, a uid map, the command. */
+    public record Request(List<String> namespaces, String hostname, long[] uidMap, List<String> command) {
+
+        public Request {
+            namespaces = List.copyOf(namespaces);
+            command = List.copyOf(command);
+            if (namespaces.isEmpty()) {
+                throw new IllegalArgumentException("no namespace");
+            }
+            for (String n : namespaces) {
+                if (!TYPES.contains(n)) {
+                    throw new IllegalArgumentException("unknown namespace type '" + n + "'");
+                }
+            }
+            if (command.isEmpty()) {
+                throw new IllegalArgumentException("no command");
+            }
+            if (hostname != null && !namespaces.contains("uts")) {
+                throw new IllegalArgumentException("a host name needs a UTS namespace");
+            }
+            if (namespaces.contains("user") != (uidMap != null)) {
+                throw new IllegalArgumentException("a user namespace and a uid map go together");
+            }
+            if (uidMap != null && (uidMap.length != 3 || Arrays.stream(uidMap).anyMatch(v -> v < 0))) {
+                throw new IllegalArgumentException("a uid map is INSIDE OUTSIDE COUNT");
+            }
+        }
+
+        /**
+         * A /proc of the new PID namespace, so ps inside sees only the sandbox: with a PID and a
+         * mount namespace, and no user namespace (root in a user namespace may not mount a procfs
+         * for a PID namespace the host's user namespace owns).
+         */
+        boolean freshProc() {
+            return namespaces.contains("pid") && namespaces.contains("mnt") && !namespaces.contains("user");
+        }
+
+        /** unshare(1)'s options for the namespaces the unit's main process makes first. */
+        List<String> firstNamespaces() {
+            List<String> flags = new ArrayList<>();
+            for (String n : namespaces) {
+                switch (n) {
+                    case "net" -> flags.add("--net");
+                    case "mnt" -> flags.add("--mount");
+                    case "uts" -> flags.add("--uts");
+                    case "ipc" -> flags.add("--ipc");
+                    case "cgroup" -> flags.add("--cgroup");
+                    default -> {
+                        // pid: the last step (its first child is PID 1); user: the holder's
+                    }
+                }
+            }
+            return flags;
+        }
     }
 
     /**
-     * The command that starts SandboxInit with {@code args}; refused with what is missing when the
-     * target has no such Java runtime or code.
+     * The command line that starts a sandbox on the target; refused, naming what is missing, when
+     * the target lacks a tool it needs.
      */
-    public List<String> command(List<String> args) {
+    public List<String> command(Request request) {
         List<String> missing = new ArrayList<>();
-        for (String p : paths()) {
-            if (!Files.exists(onTarget(p))) {
-                missing.add(p);
-            }
+        if (!Files.isRegularFile(onTarget(SH))) {
+            missing.add(SH);
+        }
+        Optional<String> unshare = tool("unshare");
+        Optional<String> nsenter = tool("nsenter");
+        Optional<String> hostname = tool("hostname");
+        if (unshare.isEmpty()) {
+            missing.add("unshare (util-linux)");
+        }
+        if (request.uidMap() != null && nsenter.isEmpty()) {
+            missing.add("nsenter (util-linux), for a user namespace");
+        }
+        if (request.hostname() != null && hostname.isEmpty()) {
+            missing.add("hostname, for a host name");
         }
         if (!missing.isEmpty()) {
-            throw new ConflictException("sandboxes need a Java runtime and Hostdeck's code on the target, and it has no "
-                    + String.join(", ", missing) + " (see hostdeck.sandbox.java and hostdeck.sandbox.classpath)");
+            throw new ConflictException("sandboxes need these on the target, and it has no " + String.join(", ", missing)
+                    + " (looked in " + String.join(":", PATH) + ")");
         }
-        List<String> argv = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-XX:+UseSerialGC", "-Xmx32m", "-cp", classpath));
-        if (bootJar()) {
-            argv.add("-Dloader.main=" + SandboxInit.class.getName());
-            argv.add(BOOT_LAUNCHER);
-        } else {
-            argv.add(SandboxInit.class.getName());
+        List<String> argv = new ArrayList<>();
+        List<String> first = request.firstNamespaces();
+        if (!first.isEmpty()) {
+            argv.add(unshare.get());
+            argv.addAll(first);
+            argv.add("--");
         }
-        argv.addAll(args);
+        long[] m = request.uidMap();
+        argv.addAll(List.of(SH, "-c", "STAGE2='" + STAGE2 + "'; " + STAGE1, "hostdeck-sandbox",
+                request.hostname() == null ? "" : request.hostname(),
+                m == null ? "" : m[0] + " " + m[1] + " " + m[2],
+                request.namespaces().contains("pid") ? "pid" : "",
+                request.freshProc() ? "proc" : "",
+                unshare.get(), nsenter.orElse(""), hostname.orElse("")));
+        argv.addAll(request.command());
         return argv;
     }
 
-    /** The paths the target must have: the java binary and every class path entry. */
-    public Set<String> paths() {
-        Set<String> paths = new LinkedHashSet<>();
-        paths.add(java);
-        paths.addAll(List.of(classpath.split(":")));
-        return paths;
+    /** The first {@code name} on the target's PATH, as a path on the target. */
+    Optional<String> tool(String name) {
+        for (String dir : PATH) {
+            String path = dir + "/" + name;
+            Path p = onTarget(path);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(path);
+            }
+        }
+        return Optional.empty();
     }
 
     private Path onTarget(String path) {
         return host.rootPath().resolve(path.substring(1));
-    }
-
-    private boolean bootJar() {
-        return !classpath.contains(":") && classpath.endsWith(".jar") && !classpath.contains("/jna-");
-    }
-
-    /**
-     * The class path entries that hold SandboxInit and JNA when they are plain directories or
-     * jars; inside a Spring Boot jar, that jar (started through its PropertiesLauncher).
-     */
-    public static String ownClasspath() {
-        String own = location(SandboxInit.class.getProtectionDomain().getCodeSource());
-        String jna = location(Native.class.getProtectionDomain().getCodeSource());
-        if (own != null && jna != null) {
-            return own.equals(jna) ? own : own + ":" + jna;
-        }
-        return System.getProperty("java.class.path"); // a Boot jar: java -jar hostdeck.jar
-    }
-
-    private static String location(CodeSource source) {
-        try {
-            if (source == null || !"file".equals(source.getLocation().getProtocol())) {
-                return null;
-            }
-            return Path.of(source.getLocation().toURI()).toString();
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return null;
-        }
     }
 }
