@@ -71,7 +71,8 @@ class LogsController {
         model.addAttribute("newerUrl", page.newer() == null ? null : base + "after=" + LogFilter.enc(page.newer()));
         model.addAttribute("priorities", LogFilter.PRIORITIES);
         model.addAttribute("zone", reader.zone().getId());
-        model.addAttribute("journalProblem", journal.unavailable().orElse(null));
+        // entries prove a journal: only an empty page looks for the files (a walk of the journal directories)
+        model.addAttribute("journalProblem", page.rows().isEmpty() ? journal.unavailable().orElse(null) : null);
         model.addAttribute("at", at);
         model.addAttribute("after", after); // an empty page after an entry follows from that entry
         return "logs/list";

@@ -6,7 +6,9 @@ import static io.hostdeck.bench.Figures.median;
 import static io.hostdeck.bench.Figures.osName;
 import static io.hostdeck.bench.Figures.p95;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,10 +47,18 @@ import io.hostdeck.testbed.Testbed;
 public final class JournalBench {
 
     private static final String NAME = "jbench";
-    private static final String UNIT = "jbench.service";
+    /** Named to match the scoped user {@code appop}'s grant ({@link TestUsers#SCOPED_UNITS}). */
+    private static final String UNIT = "hd-app-jbench.service";
     private static final String NEEDLE = "needle-7f3a";
     private static final Duration T = Duration.ofSeconds(120);
-    private static final String EMPTY = "/logs?unit=jbench-nothing.service";
+    private static final String EMPTY = "/logs?unit=hd-app-jbench-nothing.service";
+    private static final String COOKIE = "HOSTDECK_SESSION";
+    /**
+     * Times a command as a shell user sees it (the peer's figure as {@code time} would give it): the
+     * script is a constant, the command comes in as its arguments ("$@"), its output goes to a file.
+     */
+    private static final String TIMED = "s=$EPOCHREALTIME; \"$@\" >\"$TIMED_OUT\" 2>/dev/null; rc=$?; "
+            + "e=$EPOCHREALTIME; echo \"$rc $s $e\"";
     private static final String ABOUT = "/about";
     private static final Pattern ENTRY = Pattern.compile("<details class=\"entry");
 
@@ -103,6 +113,21 @@ public final class JournalBench {
         if (location.contains("error") || location.contains("login")) {
             throw new IllegalStateException("login as viewer failed: " + location);
         }
+        WebSession scoped = new WebSession(port);
+        location = scoped.login("appop", TestUsers.PASSWORD).headers().firstValue("Location").orElse("");
+        if (location.contains("error") || location.contains("login")) {
+            throw new IllegalStateException("login as appop failed: " + location);
+        }
+        String viewerCookie = web.cookie(COOKIE);
+        String scopedCookie = scoped.cookie(COOKIE);
+        String base = "http://127.0.0.1:" + port;
+        Path curlOut = Files.createTempFile("jbench-curl-", ".html");
+        Path shellOut = Files.createTempFile("jbench-sh-", ".out");
+        curlOut.toFile().deleteOnExit();
+        shellOut.toFile().deleteOnExit();
+        String leader = Long.toString(tb.leaderPid());
+        String[] jctlInside = {"nsenter", "-t", leader, "-a", "--", "journalctl", "-u", UNIT, "-n", "200", "-o", "json"};
+        String[] jctlHost = {"journalctl", "--root=" + root, "-u", UNIT, "-n", "200", "-o", "json"};
         String page = "/logs?unit=" + UNIT;
         String grepPage = "/logs?unit=" + UNIT + "&grep=" + NEEDLE;
 
@@ -113,7 +138,13 @@ public final class JournalBench {
             journal.newest(unitQuery, 201);
             onHost("journalctl", "--root=" + root, "-u", UNIT, "-n", "200", "-o", "json");
             tb.exec(T, "journalctl", "-u", UNIT, "-n", "200", "-o", "json");
+            curl(base, viewerCookie, page, curlOut, 200, n);
+            curl(base, scopedCookie, page, curlOut, 200, n);
+            curl(base, viewerCookie, ABOUT, curlOut, 0, -1);
+            shellTimed(shellOut, 200, jctlInside);
+            shellTimed(shellOut, 200, jctlHost);
         }
+        server.clear();
 
         // ---- 4. K rounds, one of each per round
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
@@ -143,13 +174,26 @@ public final class JournalBench {
         for (int i = 0; i < warmup * 5; i++) {
             entriesHtml.invoke(null, pageRows);
         }
-        for (String key : List.of("get", "getServer", "getEmpty", "getEmptyServer", "about", "aboutServer", "render", "rows", "newest", "jctlRoot", "jctlApp", "jctlRootReverse", "jctlInside", "nsenterTrue",
+        for (String key : List.of("curlPage", "curlPageServer", "curlScoped", "curlScopedServer", "curlAbout",
+                "curlAboutServer", "curlEmpty", "curlEmptyServer", "shInside", "shHost", "get", "getServer", "getEmpty", "getEmptyServer", "about", "aboutServer", "render", "rows", "newest", "jctlRoot", "jctlApp", "jctlRootReverse", "jctlInside", "nsenterTrue",
                 "jctlVersion", "getGrep", "jctlGrep")) {
             s.put(key, new ArrayList<>(k));
         }
         int htmlKib = 0;
         for (int i = 0; i < k; i++) {
             server.clear();
+            // the user's way first: curl's own clock (connect to last byte), the peer timed by a shell
+            s.get("curlPage").add(curl(base, viewerCookie, page, curlOut, 200, n));
+            s.get("curlPageServer").add(server.lastMs());
+            s.get("shInside").add(shellTimed(shellOut, 200, jctlInside));
+            s.get("curlScoped").add(curl(base, scopedCookie, page, curlOut, 200, n));
+            s.get("curlScopedServer").add(server.lastMs());
+            s.get("shHost").add(shellTimed(shellOut, 200, jctlHost));
+            s.get("curlAbout").add(curl(base, viewerCookie, ABOUT, curlOut, 0, -1));
+            s.get("curlAboutServer").add(server.lastMs());
+            s.get("curlEmpty").add(curl(base, viewerCookie, EMPTY, curlOut, 0, -1));
+            s.get("curlEmptyServer").add(server.lastMs());
+
             long t = System.nanoTime();
             HttpResponse<String> r = web.get(page);
             s.get("get").add(ms(System.nanoTime() - t));
@@ -245,6 +289,16 @@ public final class JournalBench {
                 loadAfter, htmlKib);
         System.out.println("| what | median ms | p95 ms | min ms | max ms |");
         System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        line("curl GET /logs?unit=" + UNIT + " as viewer (all units): time_total", s.get("curlPage"));
+        line("  the same, server side", s.get("curlPageServer"));
+        line("curl GET /logs?unit=" + UNIT + " as appop (scoped grant): time_total", s.get("curlScoped"));
+        line("  the same, server side", s.get("curlScopedServer"));
+        line("curl GET /logs?unit=<a unit with no entries> as viewer: time_total", s.get("curlEmpty"));
+        line("  the same, server side", s.get("curlEmptyServer"));
+        line("curl GET " + ABOUT + " as viewer: time_total", s.get("curlAbout"));
+        line("  the same, server side", s.get("curlAboutServer"));
+        line("shell: nsenter -t <leader> -a -- journalctl -u " + UNIT + " -n 200 -o json", s.get("shInside"));
+        line("shell: journalctl --root=<testbed> -u " + UNIT + " -n 200 -o json", s.get("shHost"));
         line("GET /logs?unit=" + UNIT + ", first page of 200, round trip on loopback", s.get("get"));
         line("  the same, server side (first filter in, last byte written)", s.get("getServer"));
         line("GET /logs?unit=<a unit with no entries> (0 rows: the fixed costs)", s.get("getEmpty"));
@@ -264,15 +318,64 @@ public final class JournalBench {
         line("journalctl --root=<testbed> -u ... -n 200 -o json -g " + NEEDLE + ", from the host", s.get("jctlGrep"));
         double peer = median(s.get("jctlRoot"));
         System.out.println();
-        goal("server side", s.get("getServer"), peer);
-        goal("round trip", s.get("get"), peer);
+        goal("server side", s.get("getServer"), "journalctl --root from the JVM", peer);
+        goal("round trip", s.get("get"), "journalctl --root from the JVM", peer);
+        goal("curl, viewer", s.get("curlPage"), "journalctl via nsenter from a shell", median(s.get("shInside")));
+        goal("curl, viewer", s.get("curlPage"), "journalctl --root from a shell", median(s.get("shHost")));
+        goal("curl, appop", s.get("curlScoped"), "journalctl via nsenter from a shell", median(s.get("shInside")));
+        goal("curl, appop", s.get("curlScoped"), "journalctl --root from a shell", median(s.get("shHost")));
     }
 
-    private static void goal(String how, List<Double> page, double peer) {
+    private static void goal(String how, List<Double> page, String peerName, double peer) {
         double m = median(page);
         System.out.printf(Locale.ROOT, "goal (%s): first page within 1.5x of journalctl and under 300 ms: median %.1f ms "
-                + "= %.2fx journalctl's %.1f ms (p95 %.1f ms) -> %s%n", how, m, m / peer, peer, p95(page),
+                + "(p95 %.1f) = %.2fx %s, %.1f ms -> %s%n", how, m, p95(page), m / peer, peerName, peer,
                 m < 300 && m <= 1.5 * peer ? "met" : "NOT met");
+    }
+
+    /**
+     * One {@code curl} request with the session's cookie, as a user would send it (an argument
+     * array); returns curl's {@code time_total} in ms (connect to last byte, without starting curl).
+     * The page must come back 200 with {@code entries} entries and, when {@code newest} > 0, that line.
+     */
+    private static double curl(String base, String cookie, String path, Path out, int entries, int newest)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("curl", "--silent", "--show-error", "--output", out.toString(), "--write-out",
+                "%{http_code} %{time_total}", "--cookie", COOKIE + "=" + cookie, base + path)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0 || !said.startsWith("200 ")) {
+            throw new IllegalStateException("curl " + path + ": exit " + p.exitValue() + ", " + said);
+        }
+        String body = Files.readString(out);
+        long shown = ENTRY.matcher(body).results().count();
+        if (entries > 0 && shown != entries || newest > 0 && !body.contains("jbench line " + newest)) {
+            throw new IllegalStateException("curl " + path + ": " + shown + " entries, not " + entries + " with line " + newest);
+        }
+        return Double.parseDouble(said.substring(4)) * 1000;
+    }
+
+    /** A command timed by a shell ({@link #TIMED}), its output to {@code out}, which must have {@code lines} lines. */
+    private static double shellTimed(Path out, int lines, String... argv) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", TIMED, "timed"));
+        cmd.addAll(List.of(argv));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true);
+        pb.environment().put("TIMED_OUT", out.toString());
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        String[] f = said.split(" ");
+        if (f.length != 3 || !f[0].equals("0")) {
+            throw new IllegalStateException(String.join(" ", argv) + ": " + said);
+        }
+        long got = Files.readAllLines(out).size();
+        if (got != lines) {
+            throw new IllegalStateException(String.join(" ", argv) + " printed " + got + " lines, not " + lines);
+        }
+        return (Double.parseDouble(f[2]) - Double.parseDouble(f[1])) * 1000;
     }
 
     private static String[] appCommand(String root) {

@@ -151,6 +151,15 @@ class DbusSystemd implements Systemd, DisposableBean {
     }
 
     @Override
+    public String resolve(String name) {
+        return bus.call(c -> {
+            Object id = SystemBus.properties(c, SystemBus.manager(c).LoadUnit(name).getPath())
+                    .Get(SystemBus.UNIT_INTERFACE, "Id");
+            return id instanceof String s && !s.isEmpty() ? s : name;
+        });
+    }
+
+    @Override
     public UnitDetails unit(String name) {
         return bus.call(c -> {
             String path = SystemBus.manager(c).LoadUnit(name).getPath();

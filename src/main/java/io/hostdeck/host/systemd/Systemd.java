@@ -47,6 +47,13 @@ public interface Systemd {
      */
     UnitIdentity identify(String name);
 
+    /**
+     * Only the name systemd acts on for {@code name} (LoadUnit, then its {@code Id}): what deciding a
+     * read needs, in one property instead of {@link #identify}'s whole unit. A name with no unit
+     * behind it resolves to itself.
+     */
+    String resolve(String name);
+
     /** One unit's properties; loads it if it is installed but not loaded. */
     UnitDetails unit(String name);
 
