@@ -86,19 +86,24 @@ class CgroupFeed {
         Map<String, CgroupRates> ratesBefore = sentRates;
         Map<String, Row> now = new HashMap<>(latest.size() * 2);
         List<Row> changed = new ArrayList<>();
+        int kept = 0; // cgroups that were in the last rows too
         for (CgroupRates r : latest.values()) {
             Row was = before.get(r.path());
-            if (was != null && ratesBefore.get(r.path()) == r) {
-                now.put(r.path(), was); // the sampler's same rates for an idle cgroup: the same row
-                continue;
+            if (was != null) {
+                kept++;
+                if (ratesBefore.get(r.path()) == r) {
+                    now.put(r.path(), was); // the sampler's same rates for an idle cgroup: the same row
+                    continue;
+                }
             }
             Row row = Row.of(r);
             now.put(r.path(), row);
-            if (!row.equals(before.get(r.path()))) {
+            if (!row.equals(was)) {
                 changed.add(row);
             }
         }
-        List<String> gone = before.keySet().stream().filter(p -> !now.containsKey(p)).toList();
+        List<String> gone = kept == before.size() ? List.of()
+                : before.keySet().stream().filter(p -> !now.containsKey(p)).toList();
         sent = now;
         sentRates = latest;
         if (!changed.isEmpty() || !gone.isEmpty()) {

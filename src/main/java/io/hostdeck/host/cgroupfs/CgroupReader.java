@@ -81,6 +81,8 @@ public class CgroupReader implements AutoCloseable {
     private static final long WALK_NANOS = WALK_SECONDS * 1_000_000_000L;
     /** Polls in a row without CPU use after which a cgroup's per-tick files are closed. */
     static final int COOL_POLLS = 5;
+    /** Passes for which what a parent's children used when all were last read together stands (CgroupEntry#sumChildren). */
+    static final int ANCHOR_PASSES = 10;
 
     /** Per thread: the read buffer and the parsers' scratch arrays, reused for every file. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -237,8 +239,8 @@ public class CgroupReader implements AutoCloseable {
     }
 
     private Optional<CgroupSample> sample(String path, boolean poll) {
-        CgroupPath.check(path);
         if (layout().mode() == CgroupMode.NONE || openFiles.closed()) {
+            CgroupPath.check(path);
             return Optional.empty();
         }
         sweepIfDue();
@@ -270,12 +272,24 @@ public class CgroupReader implements AutoCloseable {
         }
     }
 
+    /**
+     * How many polls on this thread, since it last asked, a parent's sum answered without reading
+     * the cgroup (see {@code CgroupEntry#sumChildren}): for the sampler's figures.
+     */
+    public int takeSummedStill() {
+        Scratch s = SCRATCH.get();
+        int n = s.summedStill;
+        s.summedStill = 0;
+        return n;
+    }
+
     /** The entry of an existing cgroup, found and probed on first use; null when there is no such cgroup. */
     private CgroupEntry entry(String path) {
-        CgroupEntry entry = entries.get(path);
+        CgroupEntry entry = path == null ? null : entries.get(path);
         if (entry != null) {
-            return entry;
+            return entry; // its path was checked when it became known
         }
+        CgroupPath.check(path);
         entry = new CgroupEntry(layout(), path, openFiles, entries, randomPhases);
         if (!entry.probeAll()) {
             entry.close();
@@ -286,6 +300,7 @@ public class CgroupReader implements AutoCloseable {
             entry.close();
             return raced;
         }
+        entry.attach();
         return entry;
     }
 
