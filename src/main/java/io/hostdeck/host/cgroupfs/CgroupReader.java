@@ -25,9 +25,13 @@ import io.hostdeck.host.HostProperties;
  * scratch on every read at offset 0), but every open file that has been read pins a 4 KiB buffer
  * of kernel memory charged to Hostdeck's cgroup. And most cgroups on a host are idle in any given
  * second. So {@link #poll} reads first a cgroup's CPU time only (one file, kept open); when it has
- * not moved, nothing the cgroup does has changed either and the previous reading stands. Every
- * cgroup is read in full every {@value #REFRESH_SECONDS} s all the same, for what can change
- * without the cgroup running (reclaim, writeback), as cAdvisor does for idle containers; and its
+ * not moved, nothing the cgroup does has changed either and the previous reading stands. A parent
+ * whose CPU time did not move has children that did not run (the kernel counts the subtree); one
+ * whose time moved by exactly what its running children used (give or take a µs of rounding for
+ * each) has cool children that did not run either, so they are not read ({@code CgroupEntry#sumChildren}).
+ * Every cgroup is read again every {@value #REFRESH_SECONDS} s all the same, for what can change
+ * without the cgroup running (reclaim, writeback, limits set by others), as cAdvisor does for idle
+ * containers — a cool cgroup's refresh reads only those files; and its
  * pressure every {@value #PRESSURE_SECONDS} s (the kernel's own update period) while any of it is
  * above zero, so that tasks stuck waiting on IO or memory show although they use no CPU. A
  * cgroup that runs has its memory, IO and tasks read on every poll, its throttling only when it has
