@@ -231,8 +231,10 @@ public final class HostCostBench {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"" + id + "\"[^>]*>([^<]*)<").matcher(about);
             System.out.println("about: " + id + ": " + (m.find() ? m.group(1).strip() : "?"));
         }
-        double services = pageMs(web, "/services");
-        double cgroups = pageMs(web, "/cgroups");
+        // -Dhostdeck.bench.pages=false: the process's cost only (the pages have PagesBench)
+        boolean timePages = !"false".equals(System.getProperty("hostdeck.bench.pages"));
+        double services = timePages ? pageMs(web, "/services") : Double.NaN;
+        double cgroups = timePages ? pageMs(web, "/cgroups") : Double.NaN;
         String nmt = run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
                 "VM.native_memory", "summary"));
         System.out.println("NMT (committed):");

@@ -143,8 +143,9 @@ final class CgroupEntry {
             stillInPass = -1;
             return stillOrPressure(s, now, at);
         }
-        if (poll && prefetchPass == pass) {
-            System.arraycopy(prefetched, 0, v, 0, prefetched.length); // read by the parent just now
+        if (poll && prefetchPass == pass && children.isEmpty()) {
+            // read by the parent just now; a parent reads itself again, right before its children
+            System.arraycopy(prefetched, 0, v, 0, prefetched.length);
         } else {
             cpu(s, v);
         }

@@ -266,6 +266,37 @@ class CgroupReaderTest {
     }
 
     @Test
+    void aParentReadsItselfAgainRightBeforeItsChildrenSoWorkSinceItsParentsPollDoesNotSpoilTheSum() throws IOException {
+        v2Tree();
+        put(unified().resolve("hd.slice/plain.slice"), "cpu.stat", cpuStat(500_000));
+        reader = reader();
+        Path slice = unified().resolve("hd.slice");
+        Path plain = slice.resolve("plain.slice");
+        List.of(slice.resolve("busy.service"), plain, plain.resolve("leaf.service")).forEach(CgroupReaderTest::noPressureQuietly);
+        long[] busy = { 1_000_000 };
+        int i = 0;
+        for (; i < CgroupReader.COOL_POLLS + 1; i++) {
+            family(slice, busy, 500_000, 0, i);
+            pass();
+        }
+        Files.writeString(plain.resolve("cpu.stat"), cpuStat(500_777)); // only its file: shows whether it is read
+        int unread = 0;
+        for (int p = 0; p < 4; p++, i++) {
+            family(slice, busy, 500_000, 0, i);
+            List<String> paths = reader.beginPass();
+            reader.poll(paths.get(0)); // the root: it reads hd.slice's time for its own sum
+            family(slice, busy, 500_000, 0, i); // the busy service works again before hd.slice's poll
+            java.util.Map<String, CgroupSample> out = new java.util.HashMap<>();
+            for (String path : paths.subList(1, paths.size())) {
+                reader.poll(path).ifPresent(x -> out.put(path, x));
+            }
+            unread += out.get("/hd.slice/plain.slice").cpuUsageUsec() == 500_000 ? 1 : 0;
+        }
+        assertThat(unread).as("hd.slice's sum, taken at its own poll, answers for plain.slice in all four passes")
+                .isEqualTo(4);
+    }
+
+    @Test
     void aCoolCgroupThatStartsWorkingUnderAParentWithABusyChildShowsWithinTwo() throws IOException {
         v2Tree();
         put(unified().resolve("hd.slice/plain.slice"), "cpu.stat", cpuStat(500_000)); // every cgroup2 cgroup has one
