@@ -395,7 +395,10 @@ public final class HostCostBench {
         Random random = new Random(17);
         List<Path> roots = new ArrayList<>();
         for (String h : MOVE_HIERARCHIES) {
-            Path root = tb.cgroupDir(h);
+            // cgroup2 as the container mounts it (its root there is the testbed's ".../payload")
+            Path root = !h.equals("unified") ? tb.cgroupDir(h)
+                    : Files.isDirectory(tb.root().resolve("sys/fs/cgroup/unified")) ? tb.root().resolve("sys/fs/cgroup/unified")
+                    : tb.root().resolve("sys/fs/cgroup");
             if (!roots.contains(root)) {
                 roots.add(root);
             }
