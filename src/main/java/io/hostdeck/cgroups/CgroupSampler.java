@@ -3,6 +3,7 @@ package io.hostdeck.cgroups;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -48,11 +49,19 @@ public class CgroupSampler implements SmartLifecycle {
     private volatile Map<String, CgroupSample> samples = Map.of();
     private volatile Map<String, History> histories = Map.of();
     private volatile PassCost lastPass = new PassCost(0, 0, 0, 0, 0);
+    private volatile Changes lastChanges = new Changes(List.of(), true);
     private final History.Clock clock; // written by the sampler thread only
     private final RecentMean recentCpu; // the CPU ns of the last minute's passes
     private ScheduledExecutorService executor;
 
     /** What the last pass cost, for the diagnostics page and the benchmark. */
+    /**
+     * What the last pass changed: the cgroups whose rates are new this tick (all others' are the
+     * same objects as the tick before), and whether cgroups came or went.
+     */
+    public record Changes(List<String> changed, boolean membership) {
+    }
+
     /** {@code summed}: cool cgroups not read because their parent's CPU time showed they had not run. */
     public record PassCost(int cgroups, long wallNanos, long cpuNanos, long allocatedBytes, int summed) {
     }
@@ -60,6 +69,7 @@ public class CgroupSampler implements SmartLifecycle {
     private static final class Tracked {
         CgroupSample last;
         CgroupRates idle; // the rates of the last tick if the reader found the cgroup idle then
+        CgroupRates rates; // the last tick's
         boolean gone; // no longer tracked: a new Tracked starts if the path comes back
         final History history;
 
@@ -111,6 +121,11 @@ public class CgroupSampler implements SmartLifecycle {
         return lastPass;
     }
 
+    /** What the last pass changed, for the listeners of {@link #onTick}. */
+    public Changes lastChanges() {
+        return lastChanges;
+    }
+
     /**
      * The mean CPU time of the passes in the last minute, in ns: a single pass varies, as each
      * cgroup is read in full once a minute and otherwise only when it ran.
@@ -149,6 +164,7 @@ public class CgroupSampler implements SmartLifecycle {
         long now = System.currentTimeMillis();
         clock.advance(now);
         boolean membership = false;
+        List<String> changed = new ArrayList<>();
         boolean sameWalk = paths == walked && aligned.length == paths.size(); // the reader's list, unchanged
         Tracked[] byIndex = sameWalk ? aligned : new Tracked[paths.size()];
         for (int i = 0; i < byIndex.length; i++) {
@@ -182,6 +198,10 @@ public class CgroupSampler implements SmartLifecycle {
                 t.idle = null;
             }
             t.last = sample.get();
+            if (r != t.rates) {
+                changed.add(path);
+                t.rates = r;
+            }
             synchronized (t.history) {
                 t.history.add(r);
             }
@@ -205,6 +225,7 @@ public class CgroupSampler implements SmartLifecycle {
         }
         latest = Collections.unmodifiableMap(rates);
         samples = Collections.unmodifiableMap(read);
+        lastChanges = new Changes(changed, membership);
         lastPass = new PassCost(rates.size(), System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
                 allocatedBytes() - allocated, reader.takeSummedStill());
         recentCpu.add(lastPass.cpuNanos());
