@@ -1,9 +1,9 @@
 package io.hostdeck.cgroups;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
 
@@ -24,7 +24,8 @@ class CgroupFeed {
 
     private final CgroupSampler sampler;
     private final LiveHub hub;
-    private volatile Map<String, Row> sent = Map.of(); // written by the sampler thread only
+    /** The rows as last sent; written by the sampler thread only (in place when no cgroup came or went). */
+    private volatile Map<String, Row> sent = new ConcurrentHashMap<>();
     private Map<String, CgroupRates> sentRates = Map.of(); // the sampler thread's only
 
     /** A top-table row as pages show it: rounded, so noise below what is shown is not sent. */
@@ -82,28 +83,60 @@ class CgroupFeed {
     }
 
     private void tick(Map<String, CgroupRates> latest) {
+        CgroupSampler.Changes changes = sampler.lastChanges();
+        if (!changes.membership() && sent.size() == latest.size() && !sent.isEmpty()) {
+            // only the cgroups whose rates are new this tick: every other row is as sent
+            Map<String, Row> rows = sent;
+            List<Row> changed = new ArrayList<>();
+            for (String path : changes.changed()) {
+                CgroupRates r = latest.get(path);
+                if (r != null) {
+                    Row row = Row.of(r);
+                    if (!row.equals(rows.get(path))) {
+                        rows.put(path, row);
+                        changed.add(row);
+                    }
+                }
+            }
+            sentRates = latest;
+            if (!changed.isEmpty()) {
+                hub.publish(ALL, new RowsMessage(changed, List.of()));
+            }
+            publishFollowed(latest);
+            return;
+        }
         Map<String, Row> before = sent;
         Map<String, CgroupRates> ratesBefore = sentRates;
-        Map<String, Row> now = new HashMap<>(latest.size() * 2);
+        Map<String, Row> now = new ConcurrentHashMap<>(latest.size() * 2);
         List<Row> changed = new ArrayList<>();
+        int kept = 0; // cgroups that were in the last rows too
         for (CgroupRates r : latest.values()) {
             Row was = before.get(r.path());
-            if (was != null && ratesBefore.get(r.path()) == r) {
-                now.put(r.path(), was); // the sampler's same rates for an idle cgroup: the same row
-                continue;
+            if (was != null) {
+                kept++;
+                if (ratesBefore.get(r.path()) == r) {
+                    now.put(r.path(), was); // the sampler's same rates for an idle cgroup: the same row
+                    continue;
+                }
             }
             Row row = Row.of(r);
             now.put(r.path(), row);
-            if (!row.equals(before.get(r.path()))) {
+            if (!row.equals(was)) {
                 changed.add(row);
             }
         }
-        List<String> gone = before.keySet().stream().filter(p -> !now.containsKey(p)).toList();
+        List<String> gone = kept == before.size() ? List.of()
+                : before.keySet().stream().filter(p -> !now.containsKey(p)).toList();
         sent = now;
         sentRates = latest;
         if (!changed.isEmpty() || !gone.isEmpty()) {
             hub.publish(ALL, new RowsMessage(changed, gone));
         }
+        publishFollowed(latest);
+    }
+
+    /** Each followed cgroup's newest point. */
+    private void publishFollowed(Map<String, CgroupRates> latest) {
         double time = System.currentTimeMillis() / 1000.0;
         for (String key : hub.followed(CgroupTopic.PREFIX)) {
             String path = key.substring(CgroupTopic.PREFIX.length());

@@ -3,6 +3,7 @@ package io.hostdeck.cgroups;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -40,22 +41,36 @@ public class CgroupSampler implements SmartLifecycle {
     private final int ticksPerMinute;
     private final List<Consumer<Map<String, CgroupRates>>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Tracked> tracked = new HashMap<>(); // sampler thread only
+    /** The reader's last list of paths and its Tracked by index (null: not tracked), so that an unchanged walk needs no lookups. */
+    private List<String> walked = List.of();
+    private Tracked[] aligned = new Tracked[0];
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private volatile Map<String, CgroupRates> latest = Map.of();
     private volatile Map<String, CgroupSample> samples = Map.of();
     private volatile Map<String, History> histories = Map.of();
-    private volatile PassCost lastPass = new PassCost(0, 0, 0, 0);
+    private volatile PassCost lastPass = new PassCost(0, 0, 0, 0, 0);
+    private volatile Changes lastChanges = new Changes(List.of(), true);
     private final History.Clock clock; // written by the sampler thread only
     private final RecentMean recentCpu; // the CPU ns of the last minute's passes
     private ScheduledExecutorService executor;
 
     /** What the last pass cost, for the diagnostics page and the benchmark. */
-    public record PassCost(int cgroups, long wallNanos, long cpuNanos, long allocatedBytes) {
+    /**
+     * What the last pass changed: the cgroups whose rates are new this tick (all others' are the
+     * same objects as the tick before), and whether cgroups came or went.
+     */
+    public record Changes(List<String> changed, boolean membership) {
+    }
+
+    /** {@code summed}: cool cgroups not read because their parent's CPU time showed they had not run. */
+    public record PassCost(int cgroups, long wallNanos, long cpuNanos, long allocatedBytes, int summed) {
     }
 
     private static final class Tracked {
         CgroupSample last;
         CgroupRates idle; // the rates of the last tick if the reader found the cgroup idle then
+        CgroupRates rates; // the last tick's
+        boolean gone; // no longer tracked: a new Tracked starts if the path comes back
         final History history;
 
         Tracked(History history) {
@@ -106,6 +121,11 @@ public class CgroupSampler implements SmartLifecycle {
         return lastPass;
     }
 
+    /** What the last pass changed, for the listeners of {@link #onTick}. */
+    public Changes lastChanges() {
+        return lastChanges;
+    }
+
     /**
      * The mean CPU time of the passes in the last minute, in ns: a single pass varies, as each
      * cgroup is read in full once a minute and otherwise only when it ran.
@@ -144,8 +164,15 @@ public class CgroupSampler implements SmartLifecycle {
         long now = System.currentTimeMillis();
         clock.advance(now);
         boolean membership = false;
-        for (String path : paths) {
-            Tracked t = tracked.get(path);
+        List<String> changed = new ArrayList<>();
+        boolean sameWalk = paths == walked && aligned.length == paths.size(); // the reader's list, unchanged
+        Tracked[] byIndex = sameWalk ? aligned : new Tracked[paths.size()];
+        for (int i = 0; i < byIndex.length; i++) {
+            String path = paths.get(i);
+            Tracked t = sameWalk ? byIndex[i] : tracked.get(path);
+            if (t != null && t.gone) {
+                t = null;
+            }
             if (t == null) {
                 if (tracked.size() >= maxCgroups) {
                     continue;
@@ -154,9 +181,12 @@ public class CgroupSampler implements SmartLifecycle {
                 tracked.put(path, t);
                 membership = true;
             }
+            byIndex[i] = t;
             Optional<CgroupSample> sample = reader.poll(path);
             if (sample.isEmpty()) {
                 tracked.remove(path); // gone between listing and reading
+                t.gone = true;
+                byIndex[i] = null;
                 membership = true;
                 continue;
             }
@@ -168,6 +198,10 @@ public class CgroupSampler implements SmartLifecycle {
                 t.idle = null;
             }
             t.last = sample.get();
+            if (r != t.rates) {
+                changed.add(path);
+                t.rates = r;
+            }
             synchronized (t.history) {
                 t.history.add(r);
             }
@@ -175,9 +209,15 @@ public class CgroupSampler implements SmartLifecycle {
             read.put(path, sample.get());
         }
         if (tracked.size() != rates.size()) {
-            tracked.keySet().retainAll(rates.keySet());
+            tracked.entrySet().removeIf(e -> {
+                boolean gone = !rates.containsKey(e.getKey());
+                e.getValue().gone |= gone;
+                return gone;
+            });
             membership = true;
         }
+        walked = paths;
+        aligned = byIndex;
         if (membership) {
             Map<String, History> hs = new HashMap<>(tracked.size() * 2);
             tracked.forEach((p, t) -> hs.put(p, t.history));
@@ -185,8 +225,9 @@ public class CgroupSampler implements SmartLifecycle {
         }
         latest = Collections.unmodifiableMap(rates);
         samples = Collections.unmodifiableMap(read);
+        lastChanges = new Changes(changed, membership);
         lastPass = new PassCost(rates.size(), System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
-                allocatedBytes() - allocated);
+                allocatedBytes() - allocated, reader.takeSummedStill());
         recentCpu.add(lastPass.cpuNanos());
         for (Consumer<Map<String, CgroupRates>> l : listeners) {
             try {

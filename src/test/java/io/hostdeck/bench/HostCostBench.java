@@ -51,7 +51,12 @@ public final class HostCostBench {
 
     private static final String NAME = "costbench";
     private static final Duration T = Duration.ofSeconds(600);
-    private static final List<String> MOVE_HIERARCHIES = List.of("cpu", "cpuacct", "memory", "pids", "blkio");
+    /**
+     * Where the workers are moved: every controller hierarchy, and the cgroup2 tree (on a hybrid
+     * host the unified tree, whose cpu.stat Hostdeck reads for CPU time; systemd keeps a unit's
+     * processes in the same place in all of them). Not name=systemd (systemd's own bookkeeping).
+     */
+    private static final List<String> MOVE_HIERARCHIES = List.of("unified", "cpu", "cpuacct", "memory", "pids", "blkio");
     private static final long TICKS = 100; // USER_HZ
     private static final long PAGE = 4096;
 
@@ -175,6 +180,10 @@ public final class HostCostBench {
             mover = new Thread(() -> move(tb, w, n, moving), "costbench-mover");
             mover.setDaemon(true);
             mover.start();
+            Thread.sleep(1000);
+            // where the first worker is now: in a unit of the tree, in every hierarchy (cgroup2's "0::" line too)
+            System.out.println("a worker's cgroups: " + Files.readAllLines(Path.of("/proc", w.get(0).toString(), "cgroup")).stream()
+                    .filter(l -> l.startsWith("0::") || l.contains("cpuacct")).toList());
         }
         int port = freePort();
         Path log = Files.createTempFile("hostdeck-costbench", ".log");
@@ -231,8 +240,10 @@ public final class HostCostBench {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"" + id + "\"[^>]*>([^<]*)<").matcher(about);
             System.out.println("about: " + id + ": " + (m.find() ? m.group(1).strip() : "?"));
         }
-        double services = pageMs(web, "/services");
-        double cgroups = pageMs(web, "/cgroups");
+        // -Dhostdeck.bench.pages=false: the process's cost only (the pages have PagesBench)
+        boolean timePages = !"false".equals(System.getProperty("hostdeck.bench.pages"));
+        double services = timePages ? pageMs(web, "/services") : Double.NaN;
+        double cgroups = timePages ? pageMs(web, "/cgroups") : Double.NaN;
         String nmt = run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
                 "VM.native_memory", "summary"));
         System.out.println("NMT (committed):");
@@ -245,7 +256,7 @@ public final class HostCostBench {
         if (mover != null) {
             mover.join(15_000);
         }
-        stopWorkers(tb);
+        stopWorkers(tb, workers);
         stop(app);
         double hd = median(hostdeck);
         double cg = median(cgtop);
@@ -364,7 +375,9 @@ public final class HostCostBench {
     }
 
     /** Kills the workers (a stop job can time out on a testbed whose systemd has 10,000 units to watch). */
-    private static void stopWorkers(Testbed tb) {
+    private static void stopWorkers(Testbed tb, List<Long> workers) {
+        // moved out of the unit's cgroup (in the tree systemd tracks processes by): by PID too
+        workers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         tb.exec(T, "systemctl", "kill", "--signal=SIGKILL", "hd-cost-workers.service");
         tb.exec(T, "systemctl", "stop", "hd-cost-workers.service");
     }
@@ -382,7 +395,10 @@ public final class HostCostBench {
         Random random = new Random(17);
         List<Path> roots = new ArrayList<>();
         for (String h : MOVE_HIERARCHIES) {
-            Path root = tb.cgroupDir(h);
+            // cgroup2 as the container mounts it (its root there is the testbed's ".../payload")
+            Path root = !h.equals("unified") ? tb.cgroupDir(h)
+                    : Files.isDirectory(tb.root().resolve("sys/fs/cgroup/unified")) ? tb.root().resolve("sys/fs/cgroup/unified")
+                    : tb.root().resolve("sys/fs/cgroup");
             if (!roots.contains(root)) {
                 roots.add(root);
             }

@@ -60,7 +60,7 @@ class HostPageIT extends AppOnTestbed {
 
         String page = web.get("/about").body();
 
-        assertThat(text(page, "last-pass")).matches("[1-9][0-9]* cgroups in [0-9.]+ ms \\([0-9.]+ ms of CPU, [0-9.]+[BKMG] allocated\\)");
+        assertThat(text(page, "last-pass")).matches("[1-9][0-9]* cgroups in [0-9.]+ ms \\([0-9.]+ ms of CPU, [0-9.]+[BKMG] allocated; [0-9]+ found idle from their parent, not read\\)");
         assertThat(text(page, "sampling-cost")).matches("[0-9.]+ ms of CPU a pass over the last minute, [0-9.]+ % of one core");
         assertThat(text(page, "history-bytes")).matches("[0-9.]+[KMG] now, at most [0-9.]+[MG] \\(hostdeck.stats.max-cgroups\\)");
     }

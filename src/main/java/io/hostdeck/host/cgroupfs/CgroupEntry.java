@@ -2,8 +2,11 @@ package io.hostdeck.host.cgroupfs;
 
 import static io.hostdeck.host.cgroupfs.CgroupParsers.NONE;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.hostdeck.host.cgroupfs.CgroupSample.IoDevice;
@@ -38,6 +41,8 @@ final class CgroupEntry {
     private Pressure cpuPressure;
     private Pressure memoryPressure;
     private Pressure ioPressure;
+    /** Whether any of the three was above zero when last read (checked on every still poll). */
+    private boolean pressureAboveZero;
     /** The last reading's bytes per device, kept so that an unchanged list is not made again. */
     private List<IoDevice> ioDevices;
     private CgroupSample last;
@@ -49,6 +54,20 @@ final class CgroupEntry {
     private long stillInPass = -1;
     /** Closed: never read again. Written and read under the monitor. */
     boolean retired;
+
+    // What the parent's sum needs (see sumChildren); all under this entry's monitor, the list excepted.
+    /** The children being sampled, as they were made; retired ones are dropped when met. */
+    private final Queue<CgroupEntry> children = new ConcurrentLinkedQueue<>();
+    /** The CPU values (v[0..5]) the parent read for this cgroup right after its own, in pass prefetchPass. */
+    private final long[] prefetched = new long[6];
+    private long prefetchPass = -1;
+    /** The pass in which the parent's sum showed that this cgroup did not run, or -1. */
+    private long summedStillInPass = -1;
+    /** This cgroup's CPU time when its parent last read all its children together (-1: never). */
+    private long anchorUsage = -1;
+    /** As a parent: its own CPU time (its time less its children's) at that moment, and the pass. */
+    private long anchorOwn;
+    private long anchorPass = -1;
     volatile long lastRead = System.nanoTime();
 
     CgroupEntry(CgroupLayout l, String path, OpenFiles openFiles, Map<String, CgroupEntry> entries,
@@ -65,6 +84,13 @@ final class CgroupEntry {
     /** Finds the files of every hierarchy; false when the cgroup does not exist. */
     boolean probeAll() {
         return files.probeAll();
+    }
+
+    /** Joins its parent's children, once it is the reader's entry for its path. */
+    void attach() {
+        if (parent != null) {
+            parent.children.add(this);
+        }
     }
 
     /**
@@ -102,8 +128,10 @@ final class CgroupEntry {
         long at = System.nanoTime();
         boolean refreshDue = last == null || now - refreshDueAt >= 0;
         boolean limitsDue = refreshDue || limitsTold;
-        if (poll && !limitsDue && parent != null && !parent.retired && parent.stillInPass == pass) {
-            // CPU time counts the whole subtree: the parent did not run this pass, so neither did this
+        if (poll && !limitsDue && (summedStillInPass == pass
+                || parent != null && !parent.retired && parent.stillInPass == pass)) {
+            // CPU time counts the whole subtree: the parent did not run this pass, so neither did
+            // this; or the parent's sum showed that none of its cool children ran (sumChildren)
             stillInPass = pass;
             countStill();
             return stillOrPressure(s, now, at);
@@ -115,13 +143,21 @@ final class CgroupEntry {
             stillInPass = -1;
             return stillOrPressure(s, now, at);
         }
-        cpu(s, v);
+        if (poll && prefetchPass == pass && children.isEmpty()) {
+            // read by the parent just now; a parent reads itself again, right before its children
+            System.arraycopy(prefetched, 0, v, 0, prefetched.length);
+        } else {
+            cpu(s, v);
+        }
         if (s.gone) {
             return null;
         }
         Long lastUsage = last == null ? null : last.cpuUsageUsec();
         boolean still = lastUsage != null && v[0] == lastUsage;
         stillInPass = still ? pass : -1;
+        if (poll && !still && v[0] != NONE && !children.isEmpty()) {
+            sumChildren(s, pass, v[0], (pass & 1) == 0, now);
+        }
         boolean full = !poll || limitsDue || s.stale;
         if (still) {
             countStill();
@@ -131,6 +167,10 @@ final class CgroupEntry {
         }
         if (still && !full) {
             return stillOrPressure(s, now, at);
+        }
+        if (still && poll && refreshDue && !limitsTold && !s.stale && last != null
+                && stillPolls >= CgroupReader.COOL_POLLS) {
+            return quietRefresh(s, v, now, at);
         }
         perTick(s, v, full);
         if (full || now - pressureDueAt >= 0) {
@@ -146,6 +186,7 @@ final class CgroupEntry {
             refreshDueAt = next(now, CgroupReader.REFRESH_NANOS);
             if (parent != null && parent.retired) {
                 parent = entries.get(CgroupPath.parentOf(path));
+                attach();
             }
         }
         if (s.gone) {
@@ -156,6 +197,171 @@ final class CgroupEntry {
         }
         last = s.sample(path, at);
         return last;
+    }
+
+    /**
+     * As a parent that ran this pass: whether its cool children ran too, without reading them. A
+     * cgroup's CPU time is its own processes' plus its children's (the kernel sums the subtree, in
+     * ns, and each file rounds down to µs). So its children that will be read this pass anyway are
+     * read now, right after it, and when its time less its children's (the cool ones as last read)
+     * is what it was when all of them were last read together (the anchor) — give or take a µs for
+     * each child whose time has moved since, the rounding — neither its own processes nor any cool
+     * child ran: they are known not to have run this pass, and are not read. Otherwise, on an even
+     * pass (when cool children are read anyway) they are all read now, and that is the new anchor;
+     * on an odd pass they are left for the next, as before. An anchor serves at most
+     * {@value CgroupReader#ANCHOR_PASSES} passes, so a cool cgroup is read at least that often.
+     *
+     * <p>What this can miss: work that a sibling's work between this cgroup's read and the
+     * sibling's (a few µs later) happens to cancel to the µs; the next pass shows it.
+     */
+    private void sumChildren(Scratch s, long pass, long usage, boolean coolDue, long now) {
+        List<CgroupEntry> cool = s.coolChildren;
+        cool.clear();
+        long known = 0;   // the children's CPU time: read now, or as last read for the cool ones
+        int moved = 0;    // children whose time is not their anchor's: each may round a µs off
+        boolean anchored = anchorPass >= 0 && pass - anchorPass <= CgroupReader.ANCHOR_PASSES;
+        for (Iterator<CgroupEntry> it = children.iterator(); it.hasNext();) {
+            CgroupEntry c = it.next();
+            synchronized (c) {
+                if (c.retired) {
+                    it.remove();
+                    anchored = false; // its time stays in this cgroup's, as its own now
+                    continue;
+                }
+                long time;
+                if (c.skipsWhenCool(now)) {
+                    cool.add(c);
+                    time = c.last.cpuUsageUsec();
+                } else if (c.prefetch(s, pass)) {
+                    time = c.prefetched[0];
+                } else {
+                    anchored = false;
+                    coolDue = false; // unreadable just now: no anchor this pass
+                    continue;
+                }
+                known += time;
+                if (c.anchorUsage < 0) {
+                    anchored = false;
+                } else if (c.anchorUsage != time) {
+                    moved++;
+                }
+            }
+        }
+        if (cool.isEmpty()) {
+            anchor(usage, pass);
+            return;
+        }
+        if (anchored && Math.abs(usage - known - anchorOwn) <= moved) {
+            for (CgroupEntry c : cool) {
+                synchronized (c) {
+                    c.summedStillInPass = pass;
+                }
+            }
+            s.summedStill += cool.size();
+            return;
+        }
+        if (coolDue) {
+            for (CgroupEntry c : cool) {
+                synchronized (c) {
+                    if (c.retired || !c.prefetch(s, pass)) {
+                        return;
+                    }
+                }
+            }
+            anchor(usage, pass);
+        }
+    }
+
+    /**
+     * When every child was read just now, right after this cgroup: its own time now and each
+     * child's are the new anchor. Otherwise (a child failed, or joined meanwhile) the old one stands.
+     */
+    private void anchor(long usage, long pass) {
+        long sum = 0;
+        for (CgroupEntry c : children) {
+            synchronized (c) {
+                if (c.prefetchPass != pass) {
+                    return;
+                }
+                sum += c.prefetched[0];
+            }
+        }
+        for (CgroupEntry c : children) {
+            synchronized (c) {
+                c.anchorUsage = c.prefetched[0];
+            }
+        }
+        anchorOwn = usage - sum;
+        anchorPass = pass;
+    }
+
+    /** Cool with nothing due: a poll would not read it on an odd pass. Under the monitor. */
+    private boolean skipsWhenCool(long now) {
+        return stillPolls >= CgroupReader.COOL_POLLS && last != null && last.cpuUsageUsec() != null && !limitsTold
+                && now - refreshDueAt < 0;
+    }
+
+    /**
+     * Reads this cgroup's CPU time now, for its parent's sum; its own poll in this pass takes it.
+     * The scratch's flags are the parent's and are left as they were. False when the read failed.
+     */
+    private boolean prefetch(Scratch s, long pass) {
+        boolean stale = s.stale;
+        boolean gone = s.gone;
+        s.stale = false;
+        s.gone = false;
+        cpu(s, prefetched);
+        boolean ok = !s.stale && !s.gone && prefetched[0] != NONE;
+        s.stale = stale;
+        s.gone = gone;
+        prefetchPass = ok ? pass : -1;
+        return ok;
+    }
+
+    /**
+     * The minute's refresh of a cool cgroup (no CPU use for {@value CgroupReader#COOL_POLLS} polls
+     * and none now): only what can change while none of its processes runs — its memory (reclaim),
+     * its IO (writeback) and its limits (others may set them) — and the slow memory counters when
+     * its memory moved. Tasks, throttling and the CPU split move only when it runs; its pressure is
+     * read every {@value CgroupReader#PRESSURE_SECONDS} s while above zero, as on every poll. About
+     * half the files of a full read, none of them kept open.
+     */
+    private CgroupSample quietRefresh(Scratch s, long[] v, long now, long at) {
+        CgroupSample was = last;
+        boolean v2 = l.mode() == CgroupMode.V2;
+        v[10] = files.number(v2 ? Knob.MEMORY_CURRENT : Knob.MEMORY_USAGE, s);
+        io(v2 ? Knob.IO_STAT : Knob.BLKIO_BYTES, s, v, 19);
+        v[21] = orNone(was.tasks());
+        if (!v2) {
+            System.arraycopy(throttling, 0, v, 3, 3);
+            if (l.mode() == CgroupMode.V1) {
+                v[1] = orNone(was.cpuUserUsec());
+                v[2] = orNone(was.cpuSystemUsec());
+            }
+        }
+        s.cpuPressure = cpuPressure;
+        s.memoryPressure = memoryPressure;
+        s.ioPressure = ioPressure;
+        s.ioDevices = ioDevices;
+        slow(s, v, v[10] != orNone(was.memoryBytes()), now);
+        limits(s, v, true);
+        refreshDueAt = next(now, CgroupReader.REFRESH_NANOS);
+        if (parent != null && parent.retired) {
+            parent = entries.get(CgroupPath.parentOf(path));
+            attach();
+        }
+        if (s.gone) {
+            return null;
+        }
+        if (s.stale) {
+            limitsTold = true; // the cgroup may have been re-created: read it all again next time
+        }
+        last = s.sample(path, at);
+        return last;
+    }
+
+    private static long orNone(Long value) {
+        return value == null ? NONE : value;
     }
 
     /** One more poll without CPU use; after {@value CgroupReader#COOL_POLLS} its per-tick files are closed. */
@@ -232,7 +438,7 @@ final class CgroupEntry {
      * zero and is due, the last one with the pressure read anew (null when the cgroup is gone).
      */
     private CgroupSample stillOrPressure(Scratch s, long now, long at) {
-        if (pressureAboveZero() && now - pressureDueAt >= 0) {
+        if (pressureAboveZero && now - pressureDueAt >= 0) {
             s.stale = false;
             s.gone = false;
             readPressure(s, now);
@@ -254,11 +460,8 @@ final class CgroupEntry {
         cpuPressure = cgroup2 ? files.pressure(Knob.CPU_PRESSURE, s) : null;
         memoryPressure = cgroup2 ? files.pressure(Knob.MEMORY_PRESSURE, s) : null;
         ioPressure = cgroup2 ? files.pressure(Knob.IO_PRESSURE, s) : null;
+        pressureAboveZero = aboveZero(cpuPressure) || aboveZero(memoryPressure) || aboveZero(ioPressure);
         pressureDueAt = next(now, CgroupReader.PRESSURE_NANOS);
-    }
-
-    private boolean pressureAboveZero() {
-        return aboveZero(cpuPressure) || aboveZero(memoryPressure) || aboveZero(ioPressure);
     }
 
     private static boolean aboveZero(Pressure p) {

@@ -25,9 +25,13 @@ import io.hostdeck.host.HostProperties;
  * scratch on every read at offset 0), but every open file that has been read pins a 4 KiB buffer
  * of kernel memory charged to Hostdeck's cgroup. And most cgroups on a host are idle in any given
  * second. So {@link #poll} reads first a cgroup's CPU time only (one file, kept open); when it has
- * not moved, nothing the cgroup does has changed either and the previous reading stands. Every
- * cgroup is read in full every {@value #REFRESH_SECONDS} s all the same, for what can change
- * without the cgroup running (reclaim, writeback), as cAdvisor does for idle containers; and its
+ * not moved, nothing the cgroup does has changed either and the previous reading stands. A parent
+ * whose CPU time did not move has children that did not run (the kernel counts the subtree); one
+ * whose time moved by exactly what its running children used (give or take a µs of rounding for
+ * each) has cool children that did not run either, so they are not read ({@code CgroupEntry#sumChildren}).
+ * Every cgroup is read again every {@value #REFRESH_SECONDS} s all the same, for what can change
+ * without the cgroup running (reclaim, writeback, limits set by others), as cAdvisor does for idle
+ * containers — a cool cgroup's refresh reads only those files; and its
  * pressure every {@value #PRESSURE_SECONDS} s (the kernel's own update period) while any of it is
  * above zero, so that tasks stuck waiting on IO or memory show although they use no CPU. A
  * cgroup that runs has its memory, IO and tasks read on every poll, its throttling only when it has
@@ -81,6 +85,8 @@ public class CgroupReader implements AutoCloseable {
     private static final long WALK_NANOS = WALK_SECONDS * 1_000_000_000L;
     /** Polls in a row without CPU use after which a cgroup's per-tick files are closed. */
     static final int COOL_POLLS = 5;
+    /** Passes for which what a parent's children used when all were last read together stands (CgroupEntry#sumChildren). */
+    static final int ANCHOR_PASSES = 10;
 
     /** Per thread: the read buffer and the parsers' scratch arrays, reused for every file. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -237,8 +243,8 @@ public class CgroupReader implements AutoCloseable {
     }
 
     private Optional<CgroupSample> sample(String path, boolean poll) {
-        CgroupPath.check(path);
         if (layout().mode() == CgroupMode.NONE || openFiles.closed()) {
+            CgroupPath.check(path);
             return Optional.empty();
         }
         sweepIfDue();
@@ -270,12 +276,24 @@ public class CgroupReader implements AutoCloseable {
         }
     }
 
+    /**
+     * How many polls on this thread, since it last asked, a parent's sum answered without reading
+     * the cgroup (see {@code CgroupEntry#sumChildren}): for the sampler's figures.
+     */
+    public int takeSummedStill() {
+        Scratch s = SCRATCH.get();
+        int n = s.summedStill;
+        s.summedStill = 0;
+        return n;
+    }
+
     /** The entry of an existing cgroup, found and probed on first use; null when there is no such cgroup. */
     private CgroupEntry entry(String path) {
-        CgroupEntry entry = entries.get(path);
+        CgroupEntry entry = path == null ? null : entries.get(path);
         if (entry != null) {
-            return entry;
+            return entry; // its path was checked when it became known
         }
+        CgroupPath.check(path);
         entry = new CgroupEntry(layout(), path, openFiles, entries, randomPhases);
         if (!entry.probeAll()) {
             entry.close();
@@ -286,6 +304,7 @@ public class CgroupReader implements AutoCloseable {
             entry.close();
             return raced;
         }
+        entry.attach();
         return entry;
     }
 

@@ -40,6 +40,10 @@ final class Scratch {
     Pressure ioPressure;
     final DeviceIo deviceIo = new DeviceIo();
     List<IoDevice> ioDevices;
+    /** A parent's cool children, while it sums them (CgroupEntry#sumChildren). */
+    final List<CgroupEntry> coolChildren = new java.util.ArrayList<>();
+    /** Cool cgroups a parent's sum showed not to have run, since the count was last taken. */
+    int summedStill;
 
     /**
      * Re-reads an open cgroup file from its start with one pread(2): the kernel regenerates it.

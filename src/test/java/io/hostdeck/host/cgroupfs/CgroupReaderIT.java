@@ -259,6 +259,68 @@ class CgroupReaderIT {
         return value != null && value > 0;
     }
 
+    /**
+     * On the kernel's own counters (which round each cgroup's ns down to µs): the idle units of a
+     * busy slice are answered by the slice's sum, not read, and a unit that starts working later is
+     * never missed for more than two passes — every pass's poll shows at least what its cpu.stat
+     * said right after the pass two before.
+     */
+    @Test
+    void aSlicesSumLeavesItsIdleUnitsUnreadAndMissesNoWorkForMoreThanTwoPasses() throws Exception {
+        String work = "i=0; while [ $i -lt 300 ]; do i=$((i+1)); done";
+        CgroupReader own = new CgroupReader(new HostProperties(testbed.root().toString(), null));
+        try {
+            run("systemd-run", "--unit=hd-sum-busy", "--slice=hdsum.slice", "/bin/sh", "-c",
+                    "while :; do " + work + "; sleep 0.05; done");
+            for (int i = 1; i <= 6; i++) {
+                run("systemd-run", "--unit=hd-sum-idle" + i, "--slice=hdsum.slice", "/bin/sleep", "600");
+            }
+            run("systemd-run", "--unit=hd-sum-late", "--slice=hdsum.slice", "/bin/sh", "-c",
+                    "sleep 6; while :; do " + work + "; sleep 0.3; done");
+            String late = "/hdsum.slice/hd-sum-late.service";
+            Path lateCpu = Path.of(own.layout().primary() + late, "cpu.stat");
+            int passes = 40;
+            List<Long> polled = new ArrayList<>();
+            List<Long> truth = new ArrayList<>();
+            int summed = 0;
+            for (int p = 0; p < passes; p++) {
+                Long seen = null;
+                for (String path : own.beginPass()) {
+                    Optional<CgroupSample> sample = own.poll(path);
+                    if (path.equals(late) && sample.isPresent()) {
+                        seen = sample.get().cpuUsageUsec();
+                    }
+                }
+                summed += own.takeSummedStill();
+                polled.add(seen);
+                truth.add(usageUsec(lateCpu));
+                Thread.sleep(300);
+            }
+            assertThat(truth.get(passes - 1)).as("the late unit worked during the passes").isGreaterThan(truth.get(0));
+            for (int p = 0; p + 2 < passes; p++) {
+                assertThat(polled.get(p + 2)).as("pass %d shows what cpu.stat said after pass %d (passes %s, truth %s)",
+                        p + 2, p, polled, truth).isGreaterThanOrEqualTo(truth.get(p));
+            }
+            assertThat(summed).as("idle units answered by the slice's sum").isPositive();
+        } finally {
+            own.close();
+            stop("hd-sum-busy");
+            stop("hd-sum-late");
+            for (int i = 1; i <= 6; i++) {
+                stop("hd-sum-idle" + i);
+            }
+        }
+    }
+
+    private static long usageUsec(Path cpuStat) throws IOException {
+        for (String line : Files.readAllLines(cpuStat)) {
+            if (line.startsWith("usage_usec ")) {
+                return Long.parseLong(line.substring("usage_usec ".length()).strip());
+            }
+        }
+        throw new AssertionError("no usage_usec in " + cpuStat);
+    }
+
     private void run(String... argv) {
         Testbed.Result result = testbed.exec(T, argv);
         assertThat(result.exitCode()).as(String.join(" ", argv) + ": " + result.stderr()).isZero();

@@ -232,6 +232,124 @@ class CgroupReaderTest {
                 .containsExactly(false, true);
     }
 
+    @Test
+    void aCoolCgroupWhoseParentsTimeItsBusySiblingExplainsIsLeftUnreadUntilTheAnchorRunsOut() throws IOException {
+        v2Tree();
+        put(unified().resolve("hd.slice/plain.slice"), "cpu.stat", cpuStat(500_000)); // every cgroup2 cgroup has one
+        reader = reader();
+        Path slice = unified().resolve("hd.slice");
+        Path plain = slice.resolve("plain.slice");
+        List.of(slice.resolve("busy.service"), plain, plain.resolve("leaf.service")).forEach(CgroupReaderTest::noPressureQuietly);
+        long[] busy = { 1_000_000 };
+        long plainTime = 500_000;
+        int i = 0;
+        CgroupSample first = null;
+        // passes 1 to 6: the busy sibling works; the slice's time is its own (constant) plus its children's
+        for (; i < CgroupReader.COOL_POLLS + 1; i++) {
+            family(slice, busy, plainTime, 0, i);
+            first = pass().get("/hd.slice/plain.slice");
+        }
+        // a change written only into plain.slice's file (the kernel would also add it to the slice's):
+        // while the slice's time is what its children are known to have used, give or take a µs of
+        // rounding for the one child that moved, plain.slice is known not to have run and is not read
+        Files.writeString(plain.resolve("cpu.stat"), cpuStat(plainTime + 777));
+        List<Long> seen = new java.util.ArrayList<>();
+        for (int p = 0; p < CgroupReader.ANCHOR_PASSES + 2; p++, i++) {
+            family(slice, busy, plainTime, p % 2, i);
+            seen.add(pass().get("/hd.slice/plain.slice").cpuUsageUsec());
+        }
+        List<Long> expected = new java.util.ArrayList<>(java.util.Collections.nCopies(CgroupReader.ANCHOR_PASSES + 1,
+                first.cpuUsageUsec()));
+        expected.add(plainTime + 777);
+        assertThat(seen).as("passes 7 to 17 leave it unread (the old way read it at 8, 10, ...); the anchor set at pass "
+                + "6 serves 10 passes, so pass 18 (even) reads it").containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aParentReadsItselfAgainRightBeforeItsChildrenSoWorkSinceItsParentsPollDoesNotSpoilTheSum() throws IOException {
+        v2Tree();
+        put(unified().resolve("hd.slice/plain.slice"), "cpu.stat", cpuStat(500_000));
+        reader = reader();
+        Path slice = unified().resolve("hd.slice");
+        Path plain = slice.resolve("plain.slice");
+        List.of(slice.resolve("busy.service"), plain, plain.resolve("leaf.service")).forEach(CgroupReaderTest::noPressureQuietly);
+        long[] busy = { 1_000_000 };
+        int i = 0;
+        for (; i < CgroupReader.COOL_POLLS + 1; i++) {
+            family(slice, busy, 500_000, 0, i);
+            pass();
+        }
+        Files.writeString(plain.resolve("cpu.stat"), cpuStat(500_777)); // only its file: shows whether it is read
+        int unread = 0;
+        for (int p = 0; p < 4; p++, i++) {
+            family(slice, busy, 500_000, 0, i);
+            List<String> paths = reader.beginPass();
+            reader.poll(paths.get(0)); // the root: it reads hd.slice's time for its own sum
+            family(slice, busy, 500_000, 0, i); // the busy service works again before hd.slice's poll
+            java.util.Map<String, CgroupSample> out = new java.util.HashMap<>();
+            for (String path : paths.subList(1, paths.size())) {
+                reader.poll(path).ifPresent(x -> out.put(path, x));
+            }
+            unread += out.get("/hd.slice/plain.slice").cpuUsageUsec() == 500_000 ? 1 : 0;
+        }
+        assertThat(unread).as("hd.slice's sum, taken at its own poll, answers for plain.slice in all four passes")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void aCoolCgroupThatStartsWorkingUnderAParentWithABusyChildShowsWithinTwo() throws IOException {
+        v2Tree();
+        put(unified().resolve("hd.slice/plain.slice"), "cpu.stat", cpuStat(500_000)); // every cgroup2 cgroup has one
+        reader = reader();
+        Path slice = unified().resolve("hd.slice");
+        Path plain = slice.resolve("plain.slice");
+        List.of(slice.resolve("busy.service"), plain, plain.resolve("leaf.service")).forEach(CgroupReaderTest::noPressureQuietly);
+        long[] busy = { 1_000_000 };
+        int i = 0;
+        for (; i < CgroupReader.COOL_POLLS + 3; i++) { // cool, and left unread (passes 7, 8) by the sum
+            family(slice, busy, 500_000, 0, i);
+            assertThat(pass().get("/hd.slice/plain.slice").cpuUsageUsec()).isEqualTo(500_000);
+        }
+        for (int work : List.of(2, 40)) { // 2 µs: more than the rounding of the one child that moved
+            long time = 500_000 + work;
+            List<Long> seen = new java.util.ArrayList<>();
+            for (int p = 0; p < 2; p++, i++) {
+                family(slice, busy, time, 0, i);
+                Files.writeString(plain.resolve("cpu.stat"), cpuStat(time));
+                seen.add(pass().get("/hd.slice/plain.slice").cpuUsageUsec());
+            }
+            assertThat(seen).as("%d µs of work shows within two passes", work).contains(time);
+            for (int p = 0; p < 4; p++, i++) { // still again, after the new anchor
+                family(slice, busy, time, 0, i);
+                pass();
+            }
+        }
+    }
+
+    /**
+     * Pass {@code i} of a family: busy.service works (1 ms more), hd.slice's time is its own 7 ms
+     * plus its children's (plus {@code rounding} µs), the root's moves by its own work too.
+     */
+    private void family(Path slice, long[] busy, long plainTime, long rounding, int i) throws IOException {
+        busy[0] += 1000;
+        Files.writeString(slice.resolve("busy.service/cpu.stat"), cpuStat(busy[0]));
+        long sliceTime = 7_000 + busy[0] + plainTime + rounding;
+        Files.writeString(slice.resolve("cpu.stat"), cpuStat(sliceTime));
+        Files.writeString(unified().resolve("cpu.stat"), cpuStat(sliceTime + 90_000 + 10L * i));
+    }
+
+    private static String cpuStat(long usage) {
+        return V2_BUSY_CPU_STAT.replace("usage_usec 1029753", "usage_usec " + usage);
+    }
+
+    private static void noPressureQuietly(Path cgroup) {
+        try {
+            noPressure(cgroup);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The CPU time of the root and of {@code slice} moves (a different, larger value for each {@code work}). */
     private void parentsWork(Path slice, int work) throws IOException {
         for (Path above : List.of(unified(), slice)) {
