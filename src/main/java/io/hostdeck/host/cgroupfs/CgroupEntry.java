@@ -182,7 +182,12 @@ final class CgroupEntry {
         s.ioDevices = ioDevices;
         slow(s, v, full || now - slowDueAt >= 0, now);
         limits(s, v, limitsDue);
-        if (refreshDue) {
+        return done(s, refreshDue, now, at);
+    }
+
+    /** The reading made: the next refresh scheduled when this was one; null when the cgroup is gone. */
+    private CgroupSample done(Scratch s, boolean refreshed, long now, long at) {
+        if (refreshed) {
             refreshDueAt = next(now, CgroupReader.REFRESH_NANOS);
             if (parent != null && parent.retired) {
                 parent = entries.get(CgroupPath.parentOf(path));
@@ -345,19 +350,7 @@ final class CgroupEntry {
         s.ioDevices = ioDevices;
         slow(s, v, v[10] != orNone(was.memoryBytes()), now);
         limits(s, v, true);
-        refreshDueAt = next(now, CgroupReader.REFRESH_NANOS);
-        if (parent != null && parent.retired) {
-            parent = entries.get(CgroupPath.parentOf(path));
-            attach();
-        }
-        if (s.gone) {
-            return null;
-        }
-        if (s.stale) {
-            limitsTold = true; // the cgroup may have been re-created: read it all again next time
-        }
-        last = s.sample(path, at);
-        return last;
+        return done(s, true, now, at);
     }
 
     private static long orNone(Long value) {

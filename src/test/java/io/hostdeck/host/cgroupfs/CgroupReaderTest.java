@@ -234,12 +234,8 @@ class CgroupReaderTest {
 
     @Test
     void aCoolCgroupWhoseParentsTimeItsBusySiblingExplainsIsLeftUnreadUntilTheAnchorRunsOut() throws IOException {
-        v2Tree();
-        put(unified().resolve("hd.slice/plain.slice"), "cpu.stat", cpuStat(500_000)); // every cgroup2 cgroup has one
-        reader = reader();
-        Path slice = unified().resolve("hd.slice");
+        Path slice = family();
         Path plain = slice.resolve("plain.slice");
-        List.of(slice.resolve("busy.service"), plain, plain.resolve("leaf.service")).forEach(CgroupReaderTest::noPressureQuietly);
         long[] busy = { 1_000_000 };
         long plainTime = 500_000;
         int i = 0;
@@ -267,12 +263,8 @@ class CgroupReaderTest {
 
     @Test
     void aParentReadsItselfAgainRightBeforeItsChildrenSoWorkSinceItsParentsPollDoesNotSpoilTheSum() throws IOException {
-        v2Tree();
-        put(unified().resolve("hd.slice/plain.slice"), "cpu.stat", cpuStat(500_000));
-        reader = reader();
-        Path slice = unified().resolve("hd.slice");
+        Path slice = family();
         Path plain = slice.resolve("plain.slice");
-        List.of(slice.resolve("busy.service"), plain, plain.resolve("leaf.service")).forEach(CgroupReaderTest::noPressureQuietly);
         long[] busy = { 1_000_000 };
         int i = 0;
         for (; i < CgroupReader.COOL_POLLS + 1; i++) {
@@ -298,12 +290,8 @@ class CgroupReaderTest {
 
     @Test
     void aCoolCgroupThatStartsWorkingUnderAParentWithABusyChildShowsWithinTwo() throws IOException {
-        v2Tree();
-        put(unified().resolve("hd.slice/plain.slice"), "cpu.stat", cpuStat(500_000)); // every cgroup2 cgroup has one
-        reader = reader();
-        Path slice = unified().resolve("hd.slice");
+        Path slice = family();
         Path plain = slice.resolve("plain.slice");
-        List.of(slice.resolve("busy.service"), plain, plain.resolve("leaf.service")).forEach(CgroupReaderTest::noPressureQuietly);
         long[] busy = { 1_000_000 };
         int i = 0;
         for (; i < CgroupReader.COOL_POLLS + 3; i++) { // cool, and left unread (passes 7, 8) by the sum
@@ -327,6 +315,22 @@ class CgroupReaderTest {
     }
 
     /**
+     * The v2 tree as a family: hd.slice with busy.service and plain.slice (500 ms of CPU), no
+     * pressure anywhere, and the reader; hd.slice's directory.
+     */
+    private Path family() throws IOException {
+        v2Tree();
+        Path slice = unified().resolve("hd.slice");
+        Path plain = slice.resolve("plain.slice");
+        put(plain, "cpu.stat", cpuStat(500_000)); // every cgroup2 cgroup has one
+        reader = reader();
+        for (Path cgroup : List.of(slice.resolve("busy.service"), plain, plain.resolve("leaf.service"))) {
+            noPressure(cgroup);
+        }
+        return slice;
+    }
+
+    /**
      * Pass {@code i} of a family: busy.service works (1 ms more), hd.slice's time is its own 7 ms
      * plus its children's (plus {@code rounding} µs), the root's moves by its own work too.
      */
@@ -340,14 +344,6 @@ class CgroupReaderTest {
 
     private static String cpuStat(long usage) {
         return V2_BUSY_CPU_STAT.replace("usage_usec 1029753", "usage_usec " + usage);
-    }
-
-    private static void noPressureQuietly(Path cgroup) {
-        try {
-            noPressure(cgroup);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** The CPU time of the root and of {@code slice} moves (a different, larger value for each {@code work}). */
