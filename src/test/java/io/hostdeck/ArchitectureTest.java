@@ -90,7 +90,7 @@ class ArchitectureTest {
      * (an allow-list: any other method, also one added later, counts as a change).
      */
     private static final Map<Class<?>, String> READERS_OF_CHANGING_ADAPTERS = Map.of(
-            Systemd.class, "busAddress|manager|listUnits|listUnitFiles|unitFilesIfListed|unitFacts|identify|unit"
+            Systemd.class, "busAddress|manager|listUnits|listUnitFiles|unitFilesIfListed|unitFacts|identify|resolve|unit"
                     + "|hostname|machines|onUnitChange",
             UnitFileStore.class, "directory|read|readUnitText",
             CgroupFreezer.class, "usesV1Freezer|frozenV1|frozenV2",
