@@ -99,7 +99,8 @@ final class UnixHttp {
             }
             return new Response(code, body.toByteArray(), truncated);
         } catch (IOException e) {
-            if (!channel.isOpen() && deadline.isDone()) {
+            // the deadline's time has come (its close may still be running: the read wakes within it)
+            if (!channel.isOpen() && deadline.getDelay(TimeUnit.NANOSECONDS) <= 0) {
                 throw new IOException("no answer within " + timeout.toSeconds() + " s", e);
             }
             throw e;
