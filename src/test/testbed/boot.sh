@@ -21,7 +21,7 @@
 # Knobs: HOSTDECK_TESTBED_RUN (state, default /tmp/hostdeck-testbed), HOSTDECK_TESTBED_CACHE
 # (image cache, see prepare.sh), TESTBED_TIMEOUT (seconds to wait for readiness, default 90),
 # HOSTDECK_TESTBED_SHARE (host paths, separated by ":", bound read-only at the same path inside:
-# what a host that runs Hostdeck itself has, e.g. the JDK and the app for sandbox launches).
+# what a host that runs Hostdeck itself has; nothing in the suite needs it since sandboxes start no JVM).
 set -euo pipefail
 
 NAME=${1:-}

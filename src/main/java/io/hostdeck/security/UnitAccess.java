@@ -81,7 +81,7 @@ public class UnitAccess {
         }
         // the Id alone (not identify's whole unit: a read needs no power or kind check); JournalBench
         String id = systemd.resolve(name);
-        requireInScope(scope, new UnitIdentity(name, id, List.of(), "", java.util.Map.of(), List.of()));
+        requireInScope(scope, name, id);
         return id;
     }
 
@@ -196,14 +196,19 @@ public class UnitAccess {
     }
 
     private static void requireInScope(Scope scope, UnitIdentity unit) {
-        if (scope.allows(unit.id())) {
+        requireInScope(scope, unit.asked(), unit.id());
+    }
+
+    /** The scope decides on {@code id}, the unit systemd resolved {@code asked} to. */
+    private static void requireInScope(Scope scope, String asked, String id) {
+        if (scope.allows(id)) {
             return;
         }
-        if (unit.alias()) {
-            throw new RefusedException(unit.asked() + " is another name of " + unit.id() + ", which is outside your grant"
+        if (!asked.equals(id)) {
+            throw new RefusedException(asked + " is another name of " + id + ", which is outside your grant"
                     + " (limited to " + String.join(", ", scope.patterns()) + ")");
         }
-        scope.require(unit.id());
+        scope.require(id);
     }
 
     private static Authentication current() {
