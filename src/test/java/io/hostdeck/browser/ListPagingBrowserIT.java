@@ -48,6 +48,15 @@ class ListPagingBrowserIT extends BrowserOnTestbed {
     }
 
     @Test
+    void aBadPageOrSizeInTheUrlIsShownNamingIt() {
+        browser.open("/services?q=hd-pgb-&page=0");
+        assertThat(browser.driver().findElement(By.tagName("body")).getText()).contains("page: 0 is outside 1..1000000");
+        browser.open("/cgroups?size=lots");
+        assertThat(browser.driver().findElement(By.tagName("body")).getText())
+                .contains("size: 'lots' is not a whole number; 1..1000");
+    }
+
+    @Test
     void theNextPageControlShowsTheNextRowsAndTheyStayLive() {
         browser.open("/services?q=hd-pgb-&size=3");
         browser.waitFor(By.cssSelector("#live-state[data-state='live']"));
