@@ -288,9 +288,10 @@ public class ContainerActions {
         for (UnitSetting l : request.limits()) {
             (l.property().equals("TasksMax") || l.property().startsWith("Memory") ? later : now).add(l);
         }
+        SandboxRuntime.Launch launch = sandboxes.command(request.launch());
         TransientService service = new TransientService(request.unit(), "forking",
                 "Hostdeck sandbox " + request.name() + ": " + String.join(" ", request.command()),
-                sandboxes.command(request.launch()), now, SANDBOX_STOP_TIMEOUT, SANDBOX_START_TIMEOUT);
+                launch.argv(), now, SANDBOX_STOP_TIMEOUT, SANDBOX_START_TIMEOUT, launch.standardInput());
         try {
             JobOutcome outcome = systemd.startTransient(service);
             if (outcome.done() && !later.isEmpty()) {

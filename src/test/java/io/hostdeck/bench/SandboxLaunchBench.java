@@ -4,6 +4,7 @@ import static io.hostdeck.bench.Figures.median;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,8 +16,8 @@ import io.hostdeck.testbed.Testbed;
  * How long a sandbox launch takes, from asking systemd to the command running in its namespaces,
  * beside the same namespaces made by util-linux's {@code unshare} in a transient unit, in the same
  * run on a testbed. Hostdeck's side is the exact command line Hostdeck sends
- * ({@link SandboxRuntime}), as a {@code Type=forking} unit whose start job ends when the launcher
- * has started the command and exited (also with a user namespace, a row of its own); the peer is
+ * ({@link SandboxRuntime}) with its script as the unit's standard input ({@code StandardInput=data}),
+ * as a {@code Type=forking} unit whose start job ends when the launcher has started the command and exited (also with a user namespace, a row of its own); the peer is
  * {@code systemd-run -p Type=exec unshare ...}, whose job ends when unshare has been exec'd. Both are measured around {@code systemd-run}.
  * <p>
  * Arguments: K measured rounds (default 15), W warm-up rounds (default 3).
@@ -35,9 +36,9 @@ public final class SandboxLaunchBench {
         Testbed.teardown(NAME);
         try (Testbed tb = Testbed.boot(NAME)) {
             SandboxRuntime runtime = new SandboxRuntime(new HostProperties(tb.root().toString(), ""));
-            List<String> launcher = runtime.command(new SandboxRuntime.Request(List.of("pid", "net", "mnt", "uts", "ipc"),
+            SandboxRuntime.Launch launcher = runtime.command(new SandboxRuntime.Request(List.of("pid", "net", "mnt", "uts", "ipc"),
                     "bench", null, List.of("sleep", "600")));
-            List<String> withUser = runtime.command(new SandboxRuntime.Request(
+            SandboxRuntime.Launch withUser = runtime.command(new SandboxRuntime.Request(
                     List.of("pid", "net", "mnt", "uts", "ipc", "user"), "bench", new long[] {0, 100000, 65536},
                     List.of("sleep", "600")));
             List<Double> hostdeck = new ArrayList<>();
@@ -45,8 +46,8 @@ public final class SandboxLaunchBench {
             List<Double> unshare = new ArrayList<>();
             for (int i = 0; i < warmup + k; i++) {
                 double h = launch(tb, "hd-sbench-h" + i, "forking", launcher);
-                double u = launch(tb, "hd-sbench-u" + i, "exec", List.of("/usr/bin/unshare", "--pid", "--net", "--mount",
-                        "--uts", "--ipc", "--fork", "--", "sleep", "600"));
+                double u = launch(tb, "hd-sbench-u" + i, "exec", new SandboxRuntime.Launch(List.of("/usr/bin/unshare",
+                        "--pid", "--net", "--mount", "--uts", "--ipc", "--fork", "--", "sleep", "600"), new byte[0]));
                 double w = launch(tb, "hd-sbench-w" + i, "forking", withUser);
                 if (i >= warmup) {
                     hostdeck.add(h);
@@ -67,10 +68,14 @@ public final class SandboxLaunchBench {
         }
     }
 
-    private static double launch(Testbed tb, String unit, String type, List<String> argv) {
+    private static double launch(Testbed tb, String unit, String type, SandboxRuntime.Launch launch) {
         List<String> cmd = new ArrayList<>(List.of("systemd-run", "--quiet", "--unit=" + unit, "-p", "Type=" + type,
                 "-p", "TimeoutStopSec=1", "-p", "CollectMode=inactive-or-failed"));
-        cmd.addAll(argv);
+        if (launch.standardInput().length > 0) {
+            cmd.addAll(List.of("-p", "StandardInput=data", "-p",
+                    "StandardInputData=" + Base64.getEncoder().encodeToString(launch.standardInput())));
+        }
+        cmd.addAll(launch.argv());
         long t0 = System.nanoTime();
         Testbed.Result r = tb.exec(T, cmd.toArray(String[]::new));
         double ms = (System.nanoTime() - t0) / 1e6;

@@ -284,6 +284,83 @@ class ContainersIT extends AppOnTestbed {
         assertThat(admin.get("/containers").body()).doesNotContain("sleep 1004");
     }
 
+    /**
+     * systemd 252 stored a sandbox unit's command line so that it read it back wrong after a
+     * daemon-reload, and a restart then failed: launched through the form with a command whose
+     * arguments hold {@code $} and {@code ;}, reloaded and restarted through Hostdeck (D-Bus
+     * {@code Reload}, {@code RestartUnit}), the sandbox runs again in new namespaces of the same
+     * kinds, with its host name, uid map, limit and exactly its command.
+     */
+    @Test
+    void aSandboxRestartedAfterADaemonReloadRunsAgainInItsNamespaces() throws Exception {
+        var admin = logIn("admin");
+        String unit = "hostdeck-sandbox-hdreload.service";
+        units.add(unit);
+        // an argument holding $ and ;, which systemd 252 read back as \$ and \; after a reload (and
+        // nothing it would expand at the first start on main: ${NAME}, or $NAME as a whole word)
+        String arg = "HD_ARG=a;b$HOME\\c";
+        var launched = admin.postForm("/containers/launch", "_csrf=" + enc(admin.pageToken("/containers/launch"))
+                + "&name=hdreload&command=" + enc("env " + arg + " sleep 1017") + "&namespaces=pid&namespaces=net&namespaces=mnt"
+                + "&namespaces=uts&namespaces=user&hostname=boxreload&uidMap=" + enc("0 100000 65536") + "&TasksMax=9");
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(302);
+        String first = runningAgain(admin, unit, null);
+
+        assertThat(admin.postForm("/services/daemon-reload", "_csrf=" + enc(admin.pageToken("/services"))).statusCode())
+                .isEqualTo(302);
+        var restarted = admin.postForm("/services/" + unit + "/restart", "_csrf=" + enc(admin.pageToken("/services/" + unit)));
+        assertThat(restarted.statusCode()).isEqualTo(302);
+        assertThat(inTestbed("systemctl", "show", "-p", "SubState", "--value", unit))
+                .as(inTestbed("journalctl", "--no-pager", "-o", "cat", "-n", "20", "-u", unit)).isEqualTo("running");
+        String second = runningAgain(admin, unit, first);
+        assertThat(inTestbed("sh", "-c", "tr '\\0' '\\n' </proc/$(pgrep -f '^sleep 1017$')/environ | grep ^HD_ARG="))
+                .as("its command's argument exactly as given").isEqualTo(arg);
+        String unitDir = "system.slice/" + unit;
+        assertThat(Files.readString(testbed().root().resolve("sys/fs/cgroup/pids/" + unitDir + "/pids.max")).strip())
+                .as("its TasksMax kept").isEqualTo("9");
+        String stored = Files.readString(testbed().root().resolve("run/systemd/transient/" + unit));
+        assertThat(stored).contains("StandardInput=data").contains("StandardInputData=");
+        assertThat(stored.lines().filter(l -> l.startsWith("ExecStart=")).toList()).as(stored)
+                .allSatisfy(l -> assertThat(l).doesNotContain("$", ";"));
+
+        assertThat(admin.postForm("/containers/" + second + "/stop", "_csrf=" + enc(admin.pageToken("/containers/" + second)))
+                .statusCode()).isEqualTo(302);
+        assertThat(stopped(admin, second, 30)[1]).contains("unit " + unit);
+        assertThat(inTestbed("systemctl", "show", "-p", "LoadState", "--value", unit)).as("the unit is forgotten")
+                .isEqualTo("not-found");
+    }
+
+    /**
+     * The sandbox {@code hdreload} running (its container other than {@code before}), checked: the
+     * namespaces of its kinds, its host name and uid map inside. Its container's id.
+     */
+    private String runningAgain(WebSession admin, String unit, String before) throws Exception {
+        String[] found = null;
+        for (long deadline = System.nanoTime() + 20_000_000_000L; found == null && System.nanoTime() < deadline; ) {
+            Matcher m = ROW.matcher(admin.get("/containers").body());
+            while (found == null && m.find()) {
+                if (m.group(2).contains("sleep 1017") && !m.group(1).equals(before)
+                        && admin.get("/containers/" + m.group(1)).statusCode() == 200) {
+                    found = new String[] {m.group(1), m.group(2)};
+                }
+            }
+            if (found == null) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(found).as("within 20 s, a sandbox running sleep 1017 in new namespaces; its journal:\n"
+                + inTestbed("journalctl", "--no-pager", "-o", "cat", "-n", "30", "-u", unit)).isNotNull();
+        String id = found[0];
+        assertThat(id).startsWith("pid-");
+        assertThat(badges(found[1])).containsExactly("pid", "net", "mnt", "uts", "user");
+        assertThat(found[1]).contains("<td class=\"runtime\">hostdeck</td>").contains(">hdreload<").contains("(1 inside)");
+        String token = admin.pageToken("/containers/" + id);
+        assertThat(admin.postForm("/containers/" + id + "/exec", "_csrf=" + enc(token) + "&command=hostname").body())
+                .containsPattern("id=\"exec-result\">boxreload\\s*<");
+        assertThat(admin.postForm("/containers/" + id + "/exec", "_csrf=" + enc(token) + "&command="
+                + enc("cat /proc/self/uid_map")).body()).as("inside its user namespace").containsPattern("0\\s+100000\\s+65536");
+        return id;
+    }
+
     @Test
     void aMachineRegisteredWithMachinedIsListedUnderItsName() throws Exception {
         var viewer = logIn("viewer");

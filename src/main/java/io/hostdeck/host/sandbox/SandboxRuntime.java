@@ -1,5 +1,6 @@
 package io.hostdeck.host.sandbox;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,17 +14,19 @@ import io.hostdeck.error.ConflictException;
 import io.hostdeck.host.HostProperties;
 
 /**
- * The command line the target's systemd runs as the first process of a sandbox (the transient
- * service {@code hostdeck-sandbox-NAME.service}, {@code Type=forking}): util-linux's
- * {@code unshare} and {@code nsenter}, and {@code /bin/sh} running {@link #STAGE1} and
- * {@link #STAGE2}, two fixed scripts that never hold anything of the request: every value (host
- * name, uid map, the command and its arguments) reaches them as a positional parameter, quoted
- * wherever it is used. No JVM starts: a launch costs what unshare and a shell cost.
+ * How the target's systemd runs the first process of a sandbox (the transient service
+ * {@code hostdeck-sandbox-NAME.service}, {@code Type=forking}): util-linux's {@code unshare} and
+ * {@code nsenter}, and {@code /bin/sh -s} reading {@link #SCRIPT} from its standard input (the
+ * unit's {@code StandardInput=data}), a fixed script that never holds anything of the request:
+ * every value (host name, uid map, the command and its arguments) reaches it as a positional
+ * parameter on the command line, quoted wherever it is used. No JVM starts: a launch costs what
+ * unshare and a shell cost.
  * <ol>
  * <li>{@code unshare --net --mount --uts --ipc --cgroup} (those asked for) makes the namespaces in
  * the unit's main process and execs the shell: every mount becomes private (unshare's default),
  * the cgroup namespace's root is the unit's cgroup.</li>
- * <li>{@link #STAGE1}, with a user namespace: util-linux's {@code unshare --user} runs
+ * <li>{@link #STAGE1}, once the shell's standard input is {@code /dev/null} (the script is read,
+ * the command must not get it): with a user namespace, util-linux's {@code unshare --user} runs
  * {@code sleep} as a holder, and the shell, root in the host's user namespace, writes the holder's
  * uid and gid maps; then {@code hostname} sets the host name. With a PID namespace it execs
  * {@code unshare --pid} (no {@code --fork}), so the next process it starts is PID 1 of the new PID
@@ -39,10 +42,14 @@ import io.hostdeck.host.HostProperties;
  * The namespaces other than the user namespace belong to the host's user namespace (as with the
  * JVM launcher this replaced); root inside a user namespace is its mapped uid outside.
  * <p>
- * systemd expands {@code $$} and {@code ${NAME}} in a unit's command line, the script included:
- * the scripts use neither. systemd 252 writes {@code $} and {@code ;} of a transient unit's
- * command line escaped in a way its own parser does not take back after a daemon-reload: the
- * running sandbox is not affected, but a restart of its unit after a reload fails (in its log).
+ * Why no {@code $} and no {@code ;} may be in the command line ({@code ExecStart=}): systemd
+ * expands {@code $NAME}, {@code ${NAME}} and {@code $$} in it, and systemd 252 stores a transient
+ * unit's command line with {@code $} and {@code ;} escaped as {@code \$} and {@code \;}, which it
+ * reads back as they are after a daemon-reload (measured: a restart after a reload then ran the
+ * script with backslashes in it and failed). So the script travels as the unit's standard input,
+ * which systemd keeps as base64, and each value on the command line is written by
+ * {@link #execStartSafe(String)}, with those two characters (and the backslash) as
+ * {@code printf %b} escapes, which the script takes back.
  */
 @Component
 public class SandboxRuntime {
@@ -56,11 +63,18 @@ public class SandboxRuntime {
     /**
      * After the namespaces other than PID and user: $1 host name or empty, $2 the uid and gid map
      * line or empty, $3 "pid" or empty, $4 "proc" or empty, $5 unshare, $6 nsenter, $7 hostname,
-     * then the command. Waits up to about 60 s for the holder's user namespace (ms here, 10-30
-     * times that on a slow host).
+     * then the command, each as {@link #execStartSafe(String)} wrote it: an argument with a
+     * backslash is first taken back with {@code printf %b} (a subshell, for those only). Waits up to
+     * about 60 s for the holder's user namespace (ms here, 10-30 times that on a slow host).
      */
-    static final String STAGE1 = oneLine("""
+    static final String STAGE1 = """
             set -f;
+            n=$#;
+            while [ $n -gt 0 ]; do
+              a=$1; shift; n=$((n - 1));
+              case $a in *\\\\*) a=$(printf '%b.' "$a"); a=${a%.} ;; esac;
+              set -- "$@" "$a";
+            done;
             name=$1 map=$2 pidns=$3 proc=$4 unshare=$5 nsenter=$6 hostname=$7;
             shift 7;
             holder=;
@@ -84,14 +98,14 @@ public class SandboxRuntime {
               exec "$unshare" --pid -- /bin/sh -c "$STAGE2" hostdeck-sandbox "$holder" "$proc" "$unshare" "$nsenter" "$@";
             fi;
             exec /bin/sh -c "$STAGE2" hostdeck-sandbox "$holder" "$proc" "$unshare" "$nsenter" "$@";
-            """);
+            """.strip();
 
     /**
      * In the namespaces, the PID namespace's for its children only: $1 the holder's PID or empty,
      * $2 "proc" or empty, $3 unshare, $4 nsenter, then the command. Forks nothing but the command:
      * the first child becomes PID 1, and once PID 1 is gone the namespace takes no other.
      */
-    static final String STAGE2 = oneLine("""
+    static final String STAGE2 = """
             set -f;
             holder=$1 proc=$2 unshare=$3 nsenter=$4;
             shift 4;
@@ -119,14 +133,52 @@ public class SandboxRuntime {
               kill -9 $holder;
             fi;
             echo "hostdeck-sandbox: started $cmd as PID $child";
-            """);
+            """.strip();
 
     /**
-     * A script on one line: systemd keeps a transient unit's command line in a unit file, where a
-     * newline would end the setting (and a line starting "[" would be a section).
+     * What the shell reads from its standard input: {@link #STAGE2}, kept in a variable for the
+     * exec that starts it, and {@link #STAGE1}, all in one brace group, so that the shell has read
+     * and parsed the whole script before its first command takes the script's input away: from
+     * then on the shell and all it starts, the command included, read {@code /dev/null}, as a
+     * service does by default.
      */
-    private static String oneLine(String script) {
-        return script.strip().replaceAll("\\s*\n\\s*", " ");
+    static final String SCRIPT = "{\nSTAGE2='" + STAGE2 + "';\nexec </dev/null;\n" + STAGE1 + "\n}\n";
+
+    /**
+     * A sandbox's first process: its command line ({@code argv[0]} an absolute path) and what it
+     * reads on its standard input.
+     */
+    public record Launch(List<String> argv, byte[] standardInput) {
+
+        public Launch {
+            argv = List.copyOf(argv);
+            standardInput = standardInput.clone();
+        }
+
+        @Override
+        public byte[] standardInput() {
+            return standardInput.clone();
+        }
+    }
+
+    /**
+     * {@code value} with every backslash, {@code $} and {@code ;} written as the octal escape
+     * {@code printf %b} takes back ({@code \0134}, {@code \0044}, {@code \0073}); anything else
+     * stays as it is. Only these three: systemd reads every other character of a transient unit's
+     * command line back as it was given, and expands nothing else (measured on systemd 252).
+     */
+    static String execStartSafe(String value) {
+        StringBuilder b = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\0134");
+                case '$' -> b.append("\\0044");
+                case ';' -> b.append("\\0073");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private final HostProperties host;
@@ -192,10 +244,10 @@ public class SandboxRuntime {
     }
 
     /**
-     * The command line that starts a sandbox on the target; refused, naming what is missing, when
-     * the target lacks a tool it needs.
+     * The command line and script that start a sandbox on the target; refused, naming what is
+     * missing, when the target lacks a tool it needs.
      */
-    public List<String> command(Request request) {
+    public Launch command(Request request) {
         List<String> missing = new ArrayList<>();
         if (!Files.isRegularFile(onTarget(SH))) {
             missing.add(SH);
@@ -224,14 +276,15 @@ public class SandboxRuntime {
             argv.add("--");
         }
         long[] m = request.uidMap();
-        argv.addAll(List.of(SH, "-c", "STAGE2='" + STAGE2 + "'; " + STAGE1, "hostdeck-sandbox",
-                request.hostname() == null ? "" : request.hostname(),
+        argv.addAll(List.of(SH, "-s", "--"));
+        List<String> values = new ArrayList<>(List.of(request.hostname() == null ? "" : request.hostname(),
                 m == null ? "" : m[0] + " " + m[1] + " " + m[2],
                 request.namespaces().contains("pid") ? "pid" : "",
                 request.freshProc() ? "proc" : "",
                 unshare.get(), nsenter.orElse(""), hostname.orElse("")));
-        argv.addAll(request.command());
-        return argv;
+        values.addAll(request.command());
+        values.forEach(v -> argv.add(execStartSafe(v)));
+        return new Launch(argv, SCRIPT.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The first {@code name} on the target's PATH, as a path on the target. */

@@ -201,6 +201,10 @@ class DbusSystemd implements Systemd, DisposableBean {
         props.add(new PropertyStruct("CollectMode", new Variant<>("inactive-or-failed")));
         props.add(new PropertyStruct("TimeoutStopUSec", new Variant<>(new UInt64(s.stopTimeout().toNanos() / 1000))));
         props.add(new PropertyStruct("TimeoutStartUSec", new Variant<>(new UInt64(s.startTimeout().toNanos() / 1000))));
+        if (s.standardInput().length > 0) {
+            props.add(new PropertyStruct("StandardInput", new Variant<>("data")));
+            props.add(new PropertyStruct("StandardInputData", new Variant<>(s.standardInput(), "ay")));
+        }
         props.addAll(properties(s.limits()));
         DBusPath job = bus.call(c -> SystemBus.manager(c).StartTransientUnit(s.unit(), "fail", props, List.of()));
         return outcome(s.unit(), job);

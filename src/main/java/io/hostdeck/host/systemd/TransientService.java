@@ -15,9 +15,11 @@ import java.util.List;
  * @param limits      resource properties, as for SetUnitProperties
  * @param stopTimeout how long systemd waits after SIGTERM before SIGKILL
  * @param startTimeout how long systemd lets its start take (TimeoutStartSec) before it fails it
+ * @param standardInput what argv's process reads on its standard input ({@code StandardInput=data},
+ *                     kept by systemd with the unit and given again at each start); empty: /dev/null
  */
 public record TransientService(String unit, String type, String description, List<String> argv, List<UnitSetting> limits,
-        Duration stopTimeout, Duration startTimeout) {
+        Duration stopTimeout, Duration startTimeout, byte[] standardInput) {
 
     public TransientService {
         if (!unit.endsWith(".service")) {
@@ -31,5 +33,11 @@ public record TransientService(String unit, String type, String description, Lis
         }
         argv = List.copyOf(argv);
         limits = List.copyOf(limits);
+        standardInput = standardInput.clone();
+    }
+
+    @Override
+    public byte[] standardInput() {
+        return standardInput.clone();
     }
 }

@@ -3,6 +3,7 @@ package io.hostdeck.host.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,26 +45,33 @@ class SandboxRuntimeTest {
         onTarget("/usr/bin/unshare");
         onTarget("/usr/bin/nsenter");
         onTarget("/bin/hostname");
-        List<String> argv = target().command(new Request(List.of("pid", "net", "mnt", "uts", "user"), "box1",
+        SandboxRuntime.Launch launch = target().command(new Request(List.of("pid", "net", "mnt", "uts", "user"), "box1",
                 new long[] {0, 100000, 65536}, List.of("hd-command", "$(reboot)")));
+        List<String> argv = launch.argv();
         assertThat(argv.subList(0, 5)).containsExactly("/usr/bin/unshare", "--net", "--mount", "--uts", "--");
-        assertThat(argv.subList(5, 7)).containsExactly("/bin/sh", "-c");
-        assertThat(argv.get(7)).as("the script holds nothing of the request").doesNotContain("box1", "100000", "hd-command",
-                "reboot");
-        assertThat(argv.subList(8, argv.size())).containsExactly("hostdeck-sandbox", "box1", "0 100000 65536", "pid", "",
-                "/usr/bin/unshare", "/usr/bin/nsenter", "/bin/hostname", "hd-command", "$(reboot)");
+        assertThat(argv.subList(5, 8)).as("the script comes on standard input").containsExactly("/bin/sh", "-s", "--");
+        assertThat(new String(launch.standardInput(), StandardCharsets.UTF_8)).isEqualTo(SandboxRuntime.SCRIPT)
+                .as("the script holds nothing of the request").doesNotContain("box1", "100000", "hd-command", "reboot");
+        assertThat(argv.subList(8, argv.size())).containsExactly("box1", "0 100000 65536", "pid", "",
+                "/usr/bin/unshare", "/usr/bin/nsenter", "/bin/hostname", "hd-command", "\\0044(reboot)");
         // a user namespace's only step is the holder: no namespace for unshare to make first
-        assertThat(target().command(new Request(List.of("user"), null, new long[] {0, 1000, 1}, List.of("true"))))
-                .startsWith("/bin/sh", "-c");
+        assertThat(target().command(new Request(List.of("user"), null, new long[] {0, 1000, 1}, List.of("true"))).argv())
+                .startsWith("/bin/sh", "-s", "--");
     }
 
     @Test
-    void theScriptsSurviveTheirTripThroughSystemd() {
-        assertThat(SandboxRuntime.STAGE2).as("it travels single-quoted in the first").doesNotContain("'");
-        for (String script : List.of(SandboxRuntime.STAGE1, SandboxRuntime.STAGE2)) {
-            assertThat(script).as("what systemd would expand in ExecStart").doesNotContain("$$", "${");
-            assertThat(script).as("one line in the transient unit file").doesNotContain("\n");
+    void theCommandLineHoldsNothingSystemdWouldExpandOrReadBackWrong() throws Exception {
+        onTarget("/bin/sh");
+        onTarget("/usr/bin/unshare");
+        List<String> argv = target().command(new Request(List.of("pid"), null, null,
+                List.of("sh", "-c", "echo $HOME ${X} $$;id", "\\0044", ";"))).argv();
+        for (String a : argv) {
+            assertThat(a).as("systemd 252 writes $ and ; as \\$ and \\; and reads those back as they are")
+                    .doesNotContain("$", ";");
         }
+        assertThat(argv.subList(argv.size() - 5, argv.size())).containsExactly("sh", "-c",
+                "echo \\0044HOME \\0044{X} \\0044\\0044\\0073id", "\\01340044", "\\0073");
+        assertThat(SandboxRuntime.STAGE2).as("it travels single-quoted in the script").doesNotContain("'");
     }
 
     @Test
@@ -73,7 +81,7 @@ class SandboxRuntimeTest {
                 .isInstanceOf(ConflictException.class).hasMessageContaining("unshare (util-linux)")
                 .hasMessageNotContaining("nsenter").hasMessageNotContaining("hostname");
         onTarget("/usr/sbin/unshare");
-        assertThat(target().command(new Request(List.of("pid"), null, null, List.of("true"))))
+        assertThat(target().command(new Request(List.of("pid"), null, null, List.of("true"))).argv())
                 .contains("/usr/sbin/unshare");
         assertThatThrownBy(() -> target().command(new Request(List.of("uts", "user"), "box", new long[] {0, 100000, 1},
                 List.of("true")))).isInstanceOf(ConflictException.class)
@@ -93,11 +101,15 @@ class SandboxRuntimeTest {
         assertThatThrownBy(() -> new Request(List.of(), null, null, List.of("x"))).hasMessageContaining("no namespace");
     }
 
-    /** Runs the launcher on this machine; its exit code, and its output in {@code log}. */
+    /**
+     * Runs the launcher on this machine, its script on its standard input as systemd gives it; its
+     * exit code, and its output in {@code log}.
+     */
     private static int launch(Request request, Path log) throws Exception {
-        List<String> argv = new SandboxRuntime(new HostProperties("/", "")).command(request);
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        SandboxRuntime.Launch launch = new SandboxRuntime(new HostProperties("/", "")).command(request);
+        Path script = Files.write(log.resolveSibling(log.getFileName() + ".script"), launch.standardInput());
+        Process p = new ProcessBuilder(launch.argv()).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(script.toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the launcher exits").isTrue();
         return p.exitValue();
     }
@@ -114,8 +126,8 @@ class SandboxRuntimeTest {
     /** A command that writes what it sees to {@code out}, then {@code out}.done. */
     private static List<String> probe(Path out) {
         return List.of("/bin/sh", "-c", "{ echo \"pid $$\"; hostname; cat /proc/self/uid_map; ls /proc | grep -c '^[0-9]';"
-                + " for t in pid net mnt uts ipc cgroup user; do readlink /proc/self/ns/$t; done; } > \"$0\"; touch \"$0.done\"",
-                out.toString());
+                + " for t in pid net mnt uts ipc cgroup user; do readlink /proc/self/ns/$t; done; stat -L -c %F:%t:%T /proc/self/fd/0; }"
+                + " > \"$0\"; touch \"$0.done\"", out.toString());
     }
 
     private static List<String> ownNamespaces() throws Exception {
@@ -142,6 +154,20 @@ class SandboxRuntimeTest {
             assertThat(seen.get(4 + i)).as("a new namespace, not this process's").isNotEqualTo(host.get(i));
         }
         assertThat(seen.get(10)).as("no user namespace asked for").isEqualTo(host.get(6));
+        assertThat(seen.get(11)).as("the command reads /dev/null (device 1:3), not the launcher's script")
+                .isEqualTo("character special file:1:3");
+    }
+
+    @Test
+    void theCommandGetsItsArgumentsExactlyWhateverTheyHold() throws Exception {
+        Path out = root.resolve("args");
+        List<String> args = List.of("$HOME", "${PATH}", "$$", "a;b", ";", "\\", "\\0044", "\\c", "%n", "", "'\"", "-n");
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "f=$1; shift; for a; do printf '<%s>\\n' \"$a\"; done > \"$f\"; touch \"$f.done\"", "sh", out.toString()));
+        command.addAll(args);
+        int exit = launch(new Request(List.of("pid", "net"), null, null, command), root.resolve("log"));
+        assertThat(exit).as(Files.readString(root.resolve("log"))).isZero();
+        assertThat(report(out)).containsExactlyElementsOf(args.stream().map(a -> "<" + a + ">").toList());
     }
 
     @Test
