@@ -26,7 +26,7 @@ import io.hostdeck.host.HostProperties;
  * the unit's main process and execs the shell: every mount becomes private (unshare's default),
  * the cgroup namespace's root is the unit's cgroup.</li>
  * <li>{@link #STAGE1}, once the shell's standard input is {@code /dev/null} (the script is read,
- * the command must not get it): with a user namespace, util-linux's {@code unshare --user} runs
+ * nothing after it may get it): with a user namespace, util-linux's {@code unshare --user} runs
  * {@code sleep} as a holder, and the shell, root in the host's user namespace, writes the holder's
  * uid and gid maps; then {@code hostname} sets the host name. With a PID namespace it execs
  * {@code unshare --pid} (no {@code --fork}), so the next process it starts is PID 1 of the new PID
@@ -139,8 +139,9 @@ public class SandboxRuntime {
      * What the shell reads from its standard input: {@link #STAGE2}, kept in a variable for the
      * exec that starts it, and {@link #STAGE1}, all in one brace group, so that the shell has read
      * and parsed the whole script before its first command takes the script's input away: from
-     * then on the shell and all it starts, the command included, read {@code /dev/null}, as a
-     * service does by default.
+     * then on the shells, the holder and {@code hostname} read {@code /dev/null}, as a service does
+     * by default. The command would get it in any case: STAGE2 starts it with {@code &}, and a
+     * non-interactive shell gives an asynchronous command {@code /dev/null} as its input.
      */
     static final String SCRIPT = "{\nSTAGE2='" + STAGE2 + "';\nexec </dev/null;\n" + STAGE1 + "\n}\n";
 
