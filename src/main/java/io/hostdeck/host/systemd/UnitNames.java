@@ -13,7 +13,9 @@ import java.util.Map;
  * {@code Reloading}), when they change ({@code UnitFilesChanged}: forgotten too, though systemd acts
  * on new links only at the next reload), when the unit behind it is unloaded ({@code UnitRemoved}:
  * the next LoadUnit reads the files afresh, whatever links they have now), and on a new connection
- * (perhaps another systemd). A loaded unit keeps its names otherwise: systemd merges a name into a
+ * (perhaps another systemd). (A reload also unloads every unit, with a {@code UnitRemoved} each,
+ * before loading them again: either signal alone forgets what resolved before it;
+ * UnitAuthorizationIT fails only when both are ignored.) A loaded unit keeps its names otherwise: systemd merges a name into a
  * unit only while nothing is loaded under it. Only names of units whose load state is
  * {@code loaded} are kept: a name with no unit (or a bad or masked one) is looked up each time,
  * as systemd itself may look for its file again at the next LoadUnit.
