@@ -55,8 +55,16 @@ class LogReader {
 
     LogPage newest(LogFilter filter) {
         ZoneId zone = zone();
-        List<JournalEntry> entries = journal.newest(filter.query(zone, Instant.now()).summary(), PAGE + 1);
-        return page(filter, zone, entries, false, null, filter.open());
+        String base = permalinkBase(filter);
+        // each row is made as its entry comes, while journalctl reads the next ones
+        List<LogRow> rows = new ArrayList<>(PAGE);
+        List<JournalEntry> entries = journal.newest(filter.query(zone, Instant.now()).summary(), PAGE + 1, e -> {
+            if (rows.size() < PAGE) {
+                rows.add(LogRow.of(e, zone, base, false));
+            }
+        });
+        boolean more = entries.size() > PAGE;
+        return new LogPage(List.copyOf(rows), more ? rows.get(rows.size() - 1).cursor() : null, null, filter.open());
     }
 
     /** The page of entries older than {@code cursor}. */

@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -23,6 +26,7 @@ import io.hostdeck.host.journal.Journal;
 import io.hostdeck.host.procfs.OwnConnections;
 import io.hostdeck.security.Scope;
 import io.hostdeck.security.UnitAccess;
+import io.hostdeck.web.RenderedPage;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
@@ -30,7 +34,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * unit's shortcut {@code /services/NAME/logs}, and the download of a view's entries.
  */
 @Controller
-class LogsController {
+class LogsController implements org.springframework.beans.factory.DisposableBean {
 
     static final Set<String> FILTERS = Set.of("unit", "priority", "since", "until", "boot", "grep", "identifier", "match");
     static final Set<String> PAGING = Set.of("before", "after", "at");
@@ -42,8 +46,16 @@ class LogsController {
     private final Journal journal;
     private final UnitAccess access;
     private final LogQuota quota;
+    private final RenderedPage rendered;
+    /** Reads a page's entries while its frame renders: one at a time per request thread, bounded by theirs. */
+    private final ExecutorService pages = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "log-page");
+        t.setDaemon(true);
+        return t;
+    });
 
-    LogsController(LogReader reader, Journal journal, UnitAccess access, LogQuota quota) {
+    LogsController(LogReader reader, Journal journal, UnitAccess access, LogQuota quota, RenderedPage rendered) {
+        this.rendered = rendered;
         this.quota = quota;
         this.access = access;
         this.reader = reader;
@@ -51,31 +63,83 @@ class LogsController {
     }
 
     @GetMapping("/logs")
-    String logs(@RequestParam MultiValueMap<String, String> params, Model model) {
+    ResponseEntity<String> logs(@RequestParam MultiValueMap<String, String> params, Model model,
+            jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
         known(params, Set.of());
         LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(SecurityContextHolder.getContext().getAuthentication(), access);
         String before = LogFilter.cursor(params, "before");
         String after = LogFilter.cursor(params, "after");
         String at = LogFilter.cursor(params, "at");
-        LogPage page;
-        try (var slot = quota.forPage(filter, user())) {
-            page = reader.page(filter, before, after, at);
-        }
         String q = filter.queryString();
+        try (var slot = quota.forPage(filter, user())) {
+            // journalctl starts now, the user being authorized and the filter known; the page's frame
+            // (head, nav, filter form) is rendered meanwhile, and what the entries decide waits for them
+            CompletableFuture<Shown> shown = CompletableFuture.supplyAsync(() -> shown(filter, before, after, at, q), pages);
+            model.addAttribute("filter", filter);
+            model.addAttribute("filterQuery", q);
+            model.addAttribute("priorities", LogFilter.PRIORITIES);
+            model.addAttribute("zone", reader.zone().getId());
+            model.addAttribute("at", at);
+            model.addAttribute("after", after); // an empty page after an entry follows from that entry
+            model.addAttribute("page", lazy(shown, Shown::page));
+            model.addAttribute("entries", lazy(shown, Shown::entries));
+            model.addAttribute("olderUrl", lazy(shown, Shown::olderUrl));
+            model.addAttribute("newerUrl", lazy(shown, Shown::newerUrl));
+            model.addAttribute("journalProblem", lazy(shown, Shown::journalProblem));
+            ResponseEntity<String> html;
+            try {
+                html = rendered.render("logs/list", model.asMap(), request, response);
+            } catch (RuntimeException e) {
+                awaited(shown); // the read's own failure (a bad pattern: 400; no journal: 503) is the answer
+                throw e;
+            }
+            awaited(shown);
+            return html;
+        }
+    }
+
+    @Override
+    public void destroy() {
+        pages.shutdownNow();
+    }
+
+    /** What the entries decide on the page, read while the page's frame renders. */
+    private record Shown(LogPage page, String entries, String olderUrl, String newerUrl, String journalProblem) {
+    }
+
+    private Shown shown(LogFilter filter, String before, String after, String at, String q) {
+        LogPage page = reader.page(filter, before, after, at);
         String base = "/logs?" + (q.isEmpty() ? "" : q + "&");
-        model.addAttribute("filter", filter);
-        model.addAttribute("page", page);
-        model.addAttribute("entries", EntryHtml.entries(page.rows()));
-        model.addAttribute("filterQuery", q);
-        model.addAttribute("olderUrl", page.older() == null ? null : base + "before=" + LogFilter.enc(page.older()));
-        model.addAttribute("newerUrl", page.newer() == null ? null : base + "after=" + LogFilter.enc(page.newer()));
-        model.addAttribute("priorities", LogFilter.PRIORITIES);
-        model.addAttribute("zone", reader.zone().getId());
-        // entries prove a journal: only an empty page looks for the files (a walk of the journal directories)
-        model.addAttribute("journalProblem", page.rows().isEmpty() ? journal.unavailable().orElse(null) : null);
-        model.addAttribute("at", at);
-        model.addAttribute("after", after); // an empty page after an entry follows from that entry
-        return "logs/list";
+        return new Shown(page, EntryHtml.entries(page.rows()),
+                page.older() == null ? null : base + "before=" + LogFilter.enc(page.older()),
+                page.newer() == null ? null : base + "after=" + LogFilter.enc(page.newer()),
+                // entries prove a journal: only an empty page looks for the files (a walk of the journal directories)
+                page.rows().isEmpty() ? journal.unavailable().orElse(null) : null);
+    }
+
+    private static <T> org.thymeleaf.context.LazyContextVariable<T> lazy(CompletableFuture<Shown> shown,
+            java.util.function.Function<Shown, T> part) {
+        return new org.thymeleaf.context.LazyContextVariable<>() {
+            @Override
+            protected T loadValue() {
+                return part.apply(awaited(shown));
+            }
+        };
+    }
+
+    /** The read's answer, or its failure as it was thrown (InvalidInputException, HostUnavailableException, ...). */
+    private static Shown awaited(CompletableFuture<Shown> shown) {
+        try {
+            return shown.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** All fields of one entry, as a fragment: a page's entry loads them when it is opened. */

@@ -79,7 +79,8 @@ public class UnitAccess {
         if (scope.all()) {
             return name;
         }
-        // the Id alone (not identify's whole unit: a read needs no power or kind check); JournalBench
+        // the Id alone (not identify's whole unit: a read needs no power or kind check), kept for a
+        // loaded unit until systemd signals a reload (UnitNames); JournalBench
         String id = systemd.resolve(name);
         requireInScope(scope, name, id);
         return id;

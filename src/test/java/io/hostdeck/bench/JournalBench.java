@@ -76,7 +76,8 @@ public final class JournalBench {
             throws Exception {
         // ---- 1. one unit writes N lines on stdout (journald's rate limit is off in the testbed)
         long t0 = System.nanoTime();
-        ok(tb.exec(T, "systemd-run", "--quiet", "--wait", "--unit=" + UNIT, "/usr/bin/awk", "BEGIN { for (i = 1; i <= "
+        // RemainAfterExit: the unit stays loaded once awk is done, as a service whose log one reads is
+        ok(tb.exec(T, "systemd-run", "--quiet", "-p", "RemainAfterExit=yes", "--unit=" + UNIT, "/usr/bin/awk", "BEGIN { for (i = 1; i <= "
                 // the needle split in two on the command line, which systemd logs as it starts the unit
                 + n + "; i++) print (i == " + (n / 2) + " ? \"jbench needle-\" \"7f3a line \" i : \"jbench line \" i) }"),
                 "systemd-run awk");
@@ -141,6 +142,7 @@ public final class JournalBench {
             curl(base, viewerCookie, page, curlOut, 200, n);
             curl(base, scopedCookie, page, curlOut, 200, n);
             curl(base, viewerCookie, ABOUT, curlOut, 0, -1);
+            curl(base, scopedCookie, EMPTY, curlOut, 0, -1);
             shellTimed(shellOut, 200, jctlInside);
             shellTimed(shellOut, 200, jctlHost);
         }
@@ -175,7 +177,7 @@ public final class JournalBench {
             entriesHtml.invoke(null, pageRows);
         }
         for (String key : List.of("curlPage", "curlPageServer", "curlScoped", "curlScopedServer", "curlAbout",
-                "curlAboutServer", "curlEmpty", "curlEmptyServer", "shInside", "shHost", "get", "getServer", "getEmpty", "getEmptyServer", "about", "aboutServer", "render", "rows", "newest", "jctlRoot", "jctlApp", "jctlRootReverse", "jctlInside", "nsenterTrue",
+                "curlAboutServer", "curlEmpty", "curlEmptyServer", "curlScopedEmpty", "curlScopedEmptyServer", "shInside", "shHost", "get", "getServer", "getEmpty", "getEmptyServer", "about", "aboutServer", "render", "rows", "newest", "jctlRoot", "jctlApp", "jctlRootReverse", "jctlInside", "nsenterTrue",
                 "jctlVersion", "getGrep", "jctlGrep")) {
             s.put(key, new ArrayList<>(k));
         }
@@ -193,6 +195,9 @@ public final class JournalBench {
             s.get("curlAboutServer").add(server.lastMs());
             s.get("curlEmpty").add(curl(base, viewerCookie, EMPTY, curlOut, 0, -1));
             s.get("curlEmptyServer").add(server.lastMs());
+            // a unit that is not loaded: its name is resolved on the bus at each read (UnitNames keeps loaded units only)
+            s.get("curlScopedEmpty").add(curl(base, scopedCookie, EMPTY, curlOut, 0, -1));
+            s.get("curlScopedEmptyServer").add(server.lastMs());
 
             long t = System.nanoTime();
             HttpResponse<String> r = web.get(page);
@@ -295,6 +300,8 @@ public final class JournalBench {
         line("  the same, server side", s.get("curlScopedServer"));
         line("curl GET /logs?unit=<a unit with no entries> as viewer: time_total", s.get("curlEmpty"));
         line("  the same, server side", s.get("curlEmptyServer"));
+        line("curl GET /logs?unit=<a unit with no entries, not loaded> as appop: time_total", s.get("curlScopedEmpty"));
+        line("  the same, server side", s.get("curlScopedEmptyServer"));
         line("curl GET " + ABOUT + " as viewer: time_total", s.get("curlAbout"));
         line("  the same, server side", s.get("curlAboutServer"));
         line("shell: nsenter -t <leader> -a -- journalctl -u " + UNIT + " -n 200 -o json", s.get("shInside"));

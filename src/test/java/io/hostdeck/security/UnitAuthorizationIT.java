@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,8 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
+import io.hostdeck.host.systemd.Systemd;
 import io.hostdeck.support.AppOnTestbed;
 import io.hostdeck.support.TestUsers;
 import io.hostdeck.support.WebSession;
@@ -49,10 +52,14 @@ class UnitAuthorizationIT extends AppOnTestbed {
     static final String SLICE = "hd-test.slice";
     static final String MOUNT = "mnt-hdtest.mount";
     static final String SUB = "/system.slice/" + DB + "/hd-app-evil.service";
+    static final String MOVING = "hd-app-moving.service"; // an alias that a reload moves from hd-app-web to hd-db
 
     private static final Pattern SECRET = Pattern.compile("id=\"token-secret\">(hd_[0-9a-f]{16}_[A-Za-z0-9_-]{43})<");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    Systemd systemd;
 
     @BeforeAll
     void units() throws Exception {
@@ -70,7 +77,7 @@ class UnitAuthorizationIT extends AppOnTestbed {
     @AfterAll
     void remove() throws Exception {
         ctl("stop", DB, WEB, TARGET, MOUNT);
-        for (String u : List.of(DB, WEB, ONFAIL, TARGET, SLICE, MOUNT, ALIAS)) {
+        for (String u : List.of(DB, WEB, ONFAIL, TARGET, SLICE, MOUNT, ALIAS, MOVING)) {
             Files.deleteIfExists(unitFile(u));
         }
         inTestbed("rm", "-rf", "/etc/systemd/system/" + WEB + ".d", "/etc/systemd/system.control/" + DB + ".d",
@@ -145,6 +152,63 @@ class UnitAuthorizationIT extends AppOnTestbed {
         assertThat(trail).contains("asked=" + ALIAS);
         String refusals = admin.get("/audit?user=appop&action=refused").body();
         assertThat(refusals).contains("another name of " + DB);
+    }
+
+    /**
+     * A scoped read keeps what a name resolved to until systemd says it may resolve otherwise
+     * (UnitNames): an alias that a daemon-reload moves to a unit outside the grant is refused once
+     * Hostdeck has heard the reload, though it opened before under the same name.
+     */
+    @Test
+    void aReloadThatMovesAnAliasOutOfTheGrantIsHonoured() throws Exception {
+        Path link = unitFile(MOVING);
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, Path.of(WEB));
+        var appop = logIn("appop");
+        BlockingQueue<Boolean> everything = new LinkedBlockingQueue<>(); // systemd's "everything may have changed"
+        try (AutoCloseable heard = systemd.onUnitChange(u -> {
+            if (u == null) {
+                everything.add(true);
+            }
+        })) {
+            ctl("daemon-reload");
+            assertThat(ctl("show", MOVING, "-p", "Id", "--value")).as("systemd resolves it").isEqualTo(WEB);
+            assertThat(untilHeard(everything, () -> appop.get("/logs?unit=" + MOVING).statusCode(), 200))
+                    .as("an alias of a unit in the grant").isEqualTo(200);
+            assertThat(appop.get("/logs?unit=" + MOVING).statusCode()).as("again: the name as kept").isEqualTo(200);
+
+            Files.delete(link);
+            Files.createSymbolicLink(link, Path.of(DB));
+            everything.clear();
+            ctl("daemon-reload");
+            assertThat(ctl("show", MOVING, "-p", "Id", "--value")).as("systemd resolves it anew").isEqualTo(DB);
+            assertThat(untilHeard(everything, () -> appop.get("/logs?unit=" + MOVING).statusCode(), 403))
+                    .as("after the reload, the unit it names now decides").isEqualTo(403);
+            var page = appop.get("/logs?unit=" + MOVING);
+            assertThat(page.statusCode()).isEqualTo(403);
+            assertThat(page.body()).contains(MOVING + " is another name of " + DB);
+            assertThat(appop.get("/services/" + MOVING + "/logs").statusCode()).isEqualTo(403);
+        } finally {
+            Files.deleteIfExists(link);
+            ctl("daemon-reload");
+        }
+    }
+
+    /**
+     * {@code read}'s answer once it is {@code wanted}, asked after each "everything may have
+     * changed" Hostdeck hears from systemd (its handlers run in order, so the reload's is among
+     * them); the last answer when no more come within 30 s.
+     */
+    private static int untilHeard(BlockingQueue<Boolean> everything, java.util.function.IntSupplier read, int wanted)
+            throws InterruptedException {
+        int got;
+        do {
+            if (everything.poll(30, TimeUnit.SECONDS) == null) {
+                return read.getAsInt();
+            }
+            got = read.getAsInt();
+        } while (got != wanted);
+        return got;
     }
 
     @Test

@@ -90,7 +90,16 @@ public class Journal implements DisposableBean {
 
     /** The newest {@code limit} entries that match, newest first. */
     public List<JournalEntry> newest(JournalQuery q, int limit) {
-        return read(q, List.of("--reverse", "--lines=" + bounded(limit)), limit);
+        return newest(q, limit, e -> { });
+    }
+
+    /**
+     * {@link #newest(JournalQuery, int)}, handing each entry to {@code asRead} as soon as it is read,
+     * on the calling thread: what is made of the entries is made while journalctl is still reading
+     * the next ones (JournalBench).
+     */
+    public List<JournalEntry> newest(JournalQuery q, int limit, Consumer<JournalEntry> asRead) {
+        return read(q, List.of("--reverse", "--lines=" + bounded(limit)), limit, asRead);
     }
 
     /**
@@ -264,9 +273,13 @@ public class Journal implements DisposableBean {
     }
 
     private List<JournalEntry> read(JournalQuery q, List<String> position, int limit) {
+        return read(q, position, limit, e -> { });
+    }
+
+    private List<JournalEntry> read(JournalQuery q, List<String> position, int limit, Consumer<JournalEntry> asRead) {
         acquire();
         try {
-            return readNow(q, position, limit);
+            return readNow(q, position, limit, asRead);
         } finally {
             running.release();
         }
@@ -285,7 +298,7 @@ public class Journal implements DisposableBean {
         }
     }
 
-    private List<JournalEntry> readNow(JournalQuery q, List<String> position, int limit) {
+    private List<JournalEntry> readNow(JournalQuery q, List<String> position, int limit, Consumer<JournalEntry> asRead) {
         Process p = start(argv(q, position, "json"));
         ScheduledFuture<?> kill = watchdog.schedule(p::destroyForcibly, TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<JournalEntry> entries = new ArrayList<>(Math.min(limit, 256));
@@ -295,7 +308,10 @@ public class Journal implements DisposableBean {
             String line;
             while (entries.size() < limit && (line = in.readLine()) != null) {
                 if (line.length() <= MAX_LINE_CHARS) {
-                    JournalJson.parse(line).ifPresent(entries::add);
+                    JournalJson.parse(line).ifPresent(e -> {
+                        entries.add(e);
+                        asRead.accept(e);
+                    });
                 }
             }
             if (entries.size() < limit) {

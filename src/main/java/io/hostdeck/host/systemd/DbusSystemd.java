@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import org.freedesktop.dbus.DBusAsyncReply;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.Struct;
 import org.freedesktop.dbus.interfaces.Properties;
@@ -48,6 +49,7 @@ class DbusSystemd implements Systemd, DisposableBean {
     private final SystemBus bus;
     private final JobTracker jobs = new JobTracker();
     private final UnitChanges unitChanges = new UnitChanges();
+    private final UnitNames names = new UnitNames();
     // a few calls in flight: dbus-daemon allows 128 pending replies per connection
     private final ExecutorService factReaders = Executors.newFixedThreadPool(FACT_READERS, r -> {
         Thread t = new Thread(r, "unit-facts");
@@ -81,7 +83,7 @@ class DbusSystemd implements Systemd, DisposableBean {
         this.facts = new UnitFactsCache(bus, factReaders, unitChanges, unitFiles::listing);
         this.machined = new Machined(bus);
         this.hostnamed = new Hostnamed(bus);
-        bus.listener(new SystemdSignals(jobs, unitChanges, facts, unitFiles));
+        bus.listener(new SystemdSignals(jobs, unitChanges, facts, unitFiles, names));
         // how long one call waits for systemd's reply (dbus-java's default is 20 s, a process-wide
         // setting): a slow or emulated host under load answers a GetAll later than that
         MethodCall.setDefaultTimeout(callTimeout.toMillis());
@@ -152,10 +154,22 @@ class DbusSystemd implements Systemd, DisposableBean {
 
     @Override
     public String resolve(String name) {
+        String known = names.get(name);
+        if (known != null) {
+            return known;
+        }
+        long seen = names.generation(); // before the call: a signal that comes meanwhile keeps its answer out
         return bus.call(c -> {
-            Object id = SystemBus.properties(c, SystemBus.manager(c).LoadUnit(name).getPath())
-                    .Get(SystemBus.UNIT_INTERFACE, "Id");
-            return id instanceof String s && !s.isEmpty() ? s : name;
+            Properties unit = SystemBus.properties(c, SystemBus.manager(c).LoadUnit(name).getPath());
+            // both properties asked at once: no third round trip for what decides keeping the answer
+            DBusAsyncReply<?> loadState = c.callMethodAsync(unit, "Get", SystemBus.UNIT_INTERFACE, "LoadState");
+            Object id = unit.Get(SystemBus.UNIT_INTERFACE, "Id");
+            String resolved = id instanceof String s && !s.isEmpty() ? s : name;
+            Object state = loadState.getReply();
+            if ("loaded".equals(state instanceof Variant<?> v ? v.getValue() : state)) {
+                names.put(seen, name, resolved);
+            }
+            return resolved;
         });
     }
 

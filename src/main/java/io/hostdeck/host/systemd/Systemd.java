@@ -50,7 +50,8 @@ public interface Systemd {
     /**
      * Only the name systemd acts on for {@code name} (LoadUnit, then its {@code Id}): what deciding a
      * read needs, in one property instead of {@link #identify}'s whole unit. A name with no unit
-     * behind it resolves to itself.
+     * behind it resolves to itself. The answer for a loaded unit is kept until systemd signals that
+     * it may have changed (a reload, changed unit files, the unit unloaded, a new connection).
      */
     String resolve(String name);
 

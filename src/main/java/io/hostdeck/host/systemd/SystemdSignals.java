@@ -17,12 +17,14 @@ final class SystemdSignals implements SystemBus.Listener {
     private final UnitChanges changes;
     private final UnitFactsCache facts;
     private final UnitFilesCache unitFiles;
+    private final UnitNames names;
 
-    SystemdSignals(JobTracker jobs, UnitChanges changes, UnitFactsCache facts, UnitFilesCache unitFiles) {
+    SystemdSignals(JobTracker jobs, UnitChanges changes, UnitFactsCache facts, UnitFilesCache unitFiles, UnitNames names) {
         this.jobs = jobs;
         this.changes = changes;
         this.facts = facts;
         this.unitFiles = unitFiles;
+        this.names = names;
     }
 
     @Override
@@ -31,11 +33,16 @@ final class SystemdSignals implements SystemBus.Listener {
                 s -> jobs.removed(new JobOutcome(s.unit, s.job.getPath(), s.result)));
         c.addSigHandler(ManagerBus.UnitNew.class, s -> changes.changed(s.unit));
         c.addSigHandler(ManagerBus.UnitRemoved.class, s -> {
+            names.removed(s.unit);
             facts.remove(s.unit);
             changes.changed(s.unit);
         });
-        c.addSigHandler(ManagerBus.UnitFilesChanged.class, s -> unitFiles.stale());
+        c.addSigHandler(ManagerBus.UnitFilesChanged.class, s -> {
+            names.forget();
+            unitFiles.stale();
+        });
         c.addSigHandler(ManagerBus.Reloading.class, s -> {
+            names.forget(); // at its start too: a look-up under way across the reload is not kept
             if (!s.active) {
                 unitFiles.stale();
                 changes.changed(null);
@@ -52,6 +59,7 @@ final class SystemdSignals implements SystemBus.Listener {
 
     @Override
     public void connected() {
+        names.forget();
         unitFiles.forget(); // another systemd, perhaps: nothing of the old one's listing holds
         facts.forget();
         changes.changed(null); // whatever was known before this connection may be stale
