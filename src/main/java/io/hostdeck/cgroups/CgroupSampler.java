@@ -44,6 +44,7 @@ public class CgroupSampler implements SmartLifecycle {
     /** The reader's last list of paths and its Tracked by index (null: not tracked), so that an unchanged walk needs no lookups. */
     private List<String> walked = List.of();
     private Tracked[] aligned = new Tracked[0];
+    private TickMap.Index walkIndex = new TickMap.Index(List.of());
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private volatile Map<String, CgroupRates> latest = Map.of();
     private volatile Map<String, CgroupSample> samples = Map.of();
@@ -159,13 +160,15 @@ public class CgroupSampler implements SmartLifecycle {
         long cpu = threads.getCurrentThreadCpuTime();
         long allocated = allocatedBytes();
         List<String> paths = reader.beginPass();
-        Map<String, CgroupRates> rates = new HashMap<>(paths.size() * 2);
-        Map<String, CgroupSample> read = new HashMap<>(paths.size() * 2);
+        boolean sameWalk = paths == walked && aligned.length == paths.size(); // the reader's list, unchanged
+        TickMap.Index index = sameWalk ? walkIndex : new TickMap.Index(paths);
+        Object[] rates = new Object[paths.size()];
+        Object[] read = new Object[paths.size()];
+        int count = 0;
         long now = System.currentTimeMillis();
         clock.advance(now);
         boolean membership = false;
         List<String> changed = new ArrayList<>();
-        boolean sameWalk = paths == walked && aligned.length == paths.size(); // the reader's list, unchanged
         Tracked[] byIndex = sameWalk ? aligned : new Tracked[paths.size()];
         for (int i = 0; i < byIndex.length; i++) {
             String path = paths.get(i);
@@ -182,7 +185,7 @@ public class CgroupSampler implements SmartLifecycle {
                 membership = true;
             }
             byIndex[i] = t;
-            Optional<CgroupSample> sample = reader.poll(path);
+            Optional<CgroupSample> sample = reader.poll(i, path);
             if (sample.isEmpty()) {
                 tracked.remove(path); // gone between listing and reading
                 t.gone = true;
@@ -194,7 +197,7 @@ public class CgroupSampler implements SmartLifecycle {
             if (sample.get() == t.last) { // idle: the rates of an idle tick are the same every time
                 r = t.idle != null ? t.idle : (t.idle = CgroupRates.between(t.last, t.last));
             } else {
-                r = CgroupRates.between(t.last, sample.get());
+                r = CgroupRates.between(t.last, sample.get(), t.rates);
                 t.idle = null;
             }
             t.last = sample.get();
@@ -205,28 +208,31 @@ public class CgroupSampler implements SmartLifecycle {
             synchronized (t.history) {
                 t.history.add(r);
             }
-            rates.put(path, r);
-            read.put(path, sample.get());
+            rates[i] = r;
+            read[i] = sample.get();
+            count++;
         }
-        if (tracked.size() != rates.size()) {
+        TickMap<CgroupRates> ratesNow = new TickMap<>(index, rates, count);
+        if (tracked.size() != count) {
             tracked.entrySet().removeIf(e -> {
-                boolean gone = !rates.containsKey(e.getKey());
+                boolean gone = !ratesNow.containsKey(e.getKey());
                 e.getValue().gone |= gone;
                 return gone;
             });
             membership = true;
         }
         walked = paths;
+        walkIndex = index;
         aligned = byIndex;
         if (membership) {
             Map<String, History> hs = new HashMap<>(tracked.size() * 2);
             tracked.forEach((p, t) -> hs.put(p, t.history));
             histories = Collections.unmodifiableMap(hs);
         }
-        latest = Collections.unmodifiableMap(rates);
-        samples = Collections.unmodifiableMap(read);
+        latest = ratesNow;
+        samples = new TickMap<>(index, read, count);
         lastChanges = new Changes(changed, membership);
-        lastPass = new PassCost(rates.size(), System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
+        lastPass = new PassCost(count, System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
                 allocatedBytes() - allocated, reader.takeSummedStill());
         recentCpu.add(lastPass.cpuNanos());
         for (Consumer<Map<String, CgroupRates>> l : listeners) {

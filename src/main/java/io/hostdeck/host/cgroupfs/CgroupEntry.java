@@ -35,6 +35,11 @@ final class CgroupEntry {
     private long slowDueAt;
     private long refreshDueAt;
     private long pressureDueAt;
+    /** When a running cgroup's memory, IO and tasks are read next, and when its IO was last read. */
+    private long countersDueAt;
+    private long ioAt;
+    /** The memory figure when the slow counters were last read: they are read again only once it moved. */
+    private long slowMemory = NONE;
     private final long[] limits = new long[LIMIT_SLOTS.length];
     private final long[] slow = new long[SLOW_SLOTS.length];
     private final long[] throttling = new long[3];
@@ -79,6 +84,10 @@ final class CgroupEntry {
         this.anchor = System.nanoTime()
                 + (randomPhases ? ThreadLocalRandom.current().nextLong(CgroupReader.REFRESH_NANOS) : 0);
         this.parent = path.length() == 1 ? null : entries.get(CgroupPath.parentOf(path));
+    }
+
+    String path() {
+        return path;
     }
 
     /** Finds the files of every hierarchy; false when the cgroup does not exist. */
@@ -172,7 +181,7 @@ final class CgroupEntry {
                 && stillPolls >= CgroupReader.COOL_POLLS) {
             return quietRefresh(s, v, now, at);
         }
-        perTick(s, v, full);
+        perTick(s, v, full, now, at);
         if (full || now - pressureDueAt >= 0) {
             readPressure(s, now);
         }
@@ -180,7 +189,7 @@ final class CgroupEntry {
         s.memoryPressure = memoryPressure;
         s.ioPressure = ioPressure;
         s.ioDevices = ioDevices;
-        slow(s, v, full || now - slowDueAt >= 0, now);
+        slow(s, v, full || now - slowDueAt >= 0 && v[10] != slowMemory, now);
         limits(s, v, limitsDue);
         return done(s, refreshDue, now, at);
     }
@@ -200,7 +209,7 @@ final class CgroupEntry {
         if (s.stale) {
             limitsTold = true; // the cgroup may have been re-created: read it all again next time
         }
-        last = s.sample(path, at);
+        last = s.sample(path, at, ioAt);
         return last;
     }
 
@@ -336,6 +345,7 @@ final class CgroupEntry {
         boolean v2 = l.mode() == CgroupMode.V2;
         v[10] = files.number(v2 ? Knob.MEMORY_CURRENT : Knob.MEMORY_USAGE, s);
         io(v2 ? Knob.IO_STAT : Knob.BLKIO_BYTES, s, v, 19);
+        ioAt = at;
         v[21] = orNone(was.tasks());
         if (!v2) {
             System.arraycopy(throttling, 0, v, 3, 3);
@@ -348,7 +358,7 @@ final class CgroupEntry {
         s.memoryPressure = memoryPressure;
         s.ioPressure = ioPressure;
         s.ioDevices = ioDevices;
-        slow(s, v, v[10] != orNone(was.memoryBytes()), now);
+        slow(s, v, v[10] != slowMemory, now);
         limits(s, v, true);
         return done(s, true, now, at);
     }
@@ -365,13 +375,35 @@ final class CgroupEntry {
         }
     }
 
-    /** Memory, IO and tasks; in v1 also the throttling, read only under a quota unless {@code full}. */
-    private void perTick(Scratch s, long[] v, boolean full) {
+    /**
+     * Memory, IO and tasks, every {@value CgroupReader#COUNTERS_SECONDS} s (or when {@code full}),
+     * otherwise as last read; in v1 also the throttling, read on every poll under a quota, else only
+     * when {@code full}.
+     */
+    private void perTick(Scratch s, long[] v, boolean full, long now, long at) {
+        boolean due = full || now - countersDueAt >= 0;
+        if (due) {
+            countersDueAt = next(now, CgroupReader.COUNTERS_NANOS);
+            ioAt = at;
+        } else {
+            CgroupSample was = last;
+            v[10] = orNone(was.memoryBytes());
+            v[19] = orNone(was.ioReadBytes());
+            v[20] = orNone(was.ioWriteBytes());
+            v[21] = orNone(was.tasks());
+        }
         if (l.mode() == CgroupMode.V2) {
-            v2(s, v);
+            if (due) {
+                v2(s, v);
+            }
             return;
         }
-        v1(s, v, l.mode() == CgroupMode.HYBRID);
+        if (l.mode() == CgroupMode.V1) {
+            cpuacctSplit(s, v); // the CPU time's split: every poll, as the CPU time
+        }
+        if (due) {
+            v1(s, v);
+        }
         // throttling (v1 cpu.stat) moves only under a quota; cgroup2's is in the CPU file already
         if (full || limits[0] != NONE) {
             files.keyed(Knob.CFS_STAT, s, Scratch.CFS_STAT_KEYS, v, 3); // nr_periods, nr_throttled, throttled_time (ns)
@@ -393,6 +425,7 @@ final class CgroupEntry {
                 v1Slow(s, v);
             }
             copy(v, SLOW_SLOTS, slow);
+            slowMemory = v[10];
             slowDueAt = next(now, CgroupReader.SLOW_NANOS);
         } else {
             restore(slow, SLOW_SLOTS, v);
@@ -497,10 +530,7 @@ final class CgroupEntry {
     }
 
     /** The per-tick counters besides CPU time and throttling. */
-    private void v1(Scratch s, long[] v, boolean hybrid) {
-        if (!hybrid) {
-            cpuacctSplit(s, v);
-        }
+    private void v1(Scratch s, long[] v) {
         v[10] = files.number(Knob.MEMORY_USAGE, s);
         io(Knob.BLKIO_BYTES, s, v, 19);
         v[21] = files.number(Knob.PIDS_CURRENT, s);
