@@ -185,8 +185,8 @@ public class CgroupSampler implements SmartLifecycle {
                 membership = true;
             }
             byIndex[i] = t;
-            Optional<CgroupSample> sample = reader.poll(i, path);
-            if (sample.isEmpty()) {
+            CgroupSample sample = reader.poll(i, path);
+            if (sample == null) {
                 tracked.remove(path); // gone between listing and reading
                 t.gone = true;
                 byIndex[i] = null;
@@ -194,13 +194,13 @@ public class CgroupSampler implements SmartLifecycle {
                 continue;
             }
             CgroupRates r;
-            if (sample.get() == t.last) { // idle: the rates of an idle tick are the same every time
+            if (sample == t.last) { // idle: the rates of an idle tick are the same every time
                 r = t.idle != null ? t.idle : (t.idle = CgroupRates.between(t.last, t.last));
             } else {
-                r = CgroupRates.between(t.last, sample.get(), t.rates);
+                r = CgroupRates.between(t.last, sample, t.rates);
                 t.idle = null;
             }
-            t.last = sample.get();
+            t.last = sample;
             if (r != t.rates) {
                 changed.add(path);
                 t.rates = r;
@@ -209,7 +209,7 @@ public class CgroupSampler implements SmartLifecycle {
                 t.history.add(r);
             }
             rates[i] = r;
-            read[i] = sample.get();
+            read[i] = sample;
             count++;
         }
         TickMap<CgroupRates> ratesNow = new TickMap<>(index, rates, count);

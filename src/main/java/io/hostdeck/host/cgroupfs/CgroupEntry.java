@@ -51,6 +51,8 @@ final class CgroupEntry {
     /** The last reading's bytes per device, kept so that an unchanged list is not made again. */
     private List<IoDevice> ioDevices;
     private CgroupSample last;
+    /** The last reading's CPU time, or NONE: kept apart so that a parent's sum need not touch the reading. */
+    private long lastUsage = NONE;
     /** Polls in a row in which the CPU time did not move. */
     private int stillPolls;
     /** The parent's entry (null for "/"), looked up again when it was replaced. */
@@ -130,7 +132,6 @@ final class CgroupEntry {
     CgroupSample sample(Scratch s, boolean poll, long pass) {
         long now = System.nanoTime();
         lastRead = now;
-        files.recheckIfDue(now);
         s.stale = false;
         s.gone = false;
         long[] v = s.values;
@@ -152,6 +153,7 @@ final class CgroupEntry {
             stillInPass = -1;
             return stillOrPressure(s, now, at);
         }
+        files.recheckIfDue(now); // only for a cgroup that is read: hierarchies that lacked a file
         if (poll && prefetchPass == pass && children.isEmpty()) {
             // read by the parent just now; a parent reads itself again, right before its children
             System.arraycopy(prefetched, 0, v, 0, prefetched.length);
@@ -161,8 +163,7 @@ final class CgroupEntry {
         if (s.gone) {
             return null;
         }
-        Long lastUsage = last == null ? null : last.cpuUsageUsec();
-        boolean still = lastUsage != null && v[0] == lastUsage;
+        boolean still = lastUsage != NONE && v[0] == lastUsage;
         stillInPass = still ? pass : -1;
         if (poll && !still && v[0] != NONE && !children.isEmpty()) {
             sumChildren(s, pass, v[0], (pass & 1) == 0, now);
@@ -210,6 +211,7 @@ final class CgroupEntry {
             limitsTold = true; // the cgroup may have been re-created: read it all again next time
         }
         last = s.sample(path, at, ioAt);
+        lastUsage = s.values[0];
         return last;
     }
 
@@ -245,7 +247,7 @@ final class CgroupEntry {
                 long time;
                 if (c.skipsWhenCool(now)) {
                     cool.add(c);
-                    time = c.last.cpuUsageUsec();
+                    time = c.lastUsage;
                 } else if (c.prefetch(s, pass)) {
                     time = c.prefetched[0];
                 } else {
@@ -311,7 +313,7 @@ final class CgroupEntry {
 
     /** Cool with nothing due: a poll would not read it on an odd pass. Under the monitor. */
     private boolean skipsWhenCool(long now) {
-        return stillPolls >= CgroupReader.COOL_POLLS && last != null && last.cpuUsageUsec() != null && !limitsTold
+        return stillPolls >= CgroupReader.COOL_POLLS && lastUsage != NONE && !limitsTold
                 && now - refreshDueAt < 0;
     }
 

@@ -244,7 +244,7 @@ public class CgroupReader implements AutoCloseable {
      * @throws IllegalArgumentException when {@code path} is not a plain cgroup path
      */
     public Optional<CgroupSample> read(String path) {
-        return sample(path, false, -1);
+        return Optional.ofNullable(sample(path, false, -1));
     }
 
     /**
@@ -257,22 +257,24 @@ public class CgroupReader implements AutoCloseable {
      * @throws IllegalArgumentException when {@code path} is not a plain cgroup path
      */
     public Optional<CgroupSample> poll(String path) {
-        return sample(path, true, -1);
+        return Optional.ofNullable(sample(path, true, -1));
     }
 
     /**
      * {@link #poll(String)} of the {@code index}th path of the list {@link #beginPass} gave this
      * pass: the entry is found by its index while the walk is the same, not looked up by name (at
      * 10,000 cgroups the look-ups were a tenth of a pass). Only from the thread that makes passes.
+     *
+     * @return the reading, or null when the cgroup is gone
      */
-    public Optional<CgroupSample> poll(int index, String path) {
+    public CgroupSample poll(int index, String path) {
         return sample(path, true, index);
     }
 
-    private Optional<CgroupSample> sample(String path, boolean poll, int index) {
+    private CgroupSample sample(String path, boolean poll, int index) {
         if (layout().mode() == CgroupMode.NONE || openFiles.closed()) {
             CgroupPath.check(path);
-            return Optional.empty();
+            return null;
         }
         sweepIfDue();
         CgroupEntry[] byIndex = index >= 0 && index < walkedEntries.length ? walkedEntries : null;
@@ -289,7 +291,7 @@ public class CgroupReader implements AutoCloseable {
                 if (last != null && last.contains(path)) {
                     treeChanged = true; // listed, and gone since: the next list() walks the tree
                 }
-                return Optional.empty();
+                return null;
             }
             CgroupSample sample;
             synchronized (entry) {
@@ -304,9 +306,9 @@ public class CgroupReader implements AutoCloseable {
             if (sample == null) {
                 entries.remove(path, entry);
                 treeChanged = true; // the next list() walks the tree
-                return Optional.empty();
+                return null;
             }
-            return Optional.of(sample);
+            return sample;
         }
     }
 
