@@ -40,6 +40,8 @@ final class CgroupEntry {
     private long ioAt;
     /** The memory figure when the slow counters were last read: they are read again only once it moved. */
     private long slowMemory = NONE;
+    /** When the minute's refresh of a cgroup that does not run reads its limits again. */
+    private long quietLimitsDueAt;
     private final long[] limits = new long[LIMIT_SLOTS.length];
     private final long[] slow = new long[SLOW_SLOTS.length];
     private final long[] throttling = new long[3];
@@ -191,7 +193,7 @@ final class CgroupEntry {
         s.ioPressure = ioPressure;
         s.ioDevices = ioDevices;
         slow(s, v, full || now - slowDueAt >= 0 && v[10] != slowMemory, now);
-        limits(s, v, limitsDue);
+        limits(s, v, limitsDue, now);
         return done(s, refreshDue, now, at);
     }
 
@@ -337,7 +339,8 @@ final class CgroupEntry {
     /**
      * The minute's refresh of a cool cgroup (no CPU use for {@value CgroupReader#COOL_POLLS} polls
      * and none now): only what can change while none of its processes runs — its memory (reclaim),
-     * its IO (writeback) and its limits (others may set them) — and the slow memory counters when
+     * its IO (writeback), and its limits (others may set them) every
+     * {@value CgroupReader#QUIET_LIMITS_SECONDS} s or when told — and the slow memory counters when
      * its memory moved. Tasks, throttling and the CPU split move only when it runs; its pressure is
      * read every {@value CgroupReader#PRESSURE_SECONDS} s while above zero, as on every poll. About
      * half the files of a full read, none of them kept open.
@@ -361,7 +364,7 @@ final class CgroupEntry {
         s.ioPressure = ioPressure;
         s.ioDevices = ioDevices;
         slow(s, v, v[10] != slowMemory, now);
-        limits(s, v, true);
+        limits(s, v, limitsTold || now - quietLimitsDueAt >= 0, now);
         return done(s, true, now, at);
     }
 
@@ -435,8 +438,9 @@ final class CgroupEntry {
     }
 
     /** The limits, from the files when {@code due}, else as last read. */
-    private void limits(Scratch s, long[] v, boolean due) {
+    private void limits(Scratch s, long[] v, boolean due, long now) {
         if (due) {
+            quietLimitsDueAt = next(now, CgroupReader.QUIET_LIMITS_NANOS);
             if (l.mode() == CgroupMode.V2) {
                 v2Limits(s, v);
             } else {
