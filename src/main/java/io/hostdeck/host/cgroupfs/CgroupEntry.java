@@ -77,6 +77,12 @@ final class CgroupEntry {
     /** As a parent: its own CPU time (its time less its children's) at that moment, and the pass. */
     private long anchorOwn;
     private long anchorPass = -1;
+    /**
+     * How many passes its anchor serves: {@value CgroupReader#ANCHOR_PASSES}, less a random third in
+     * production, so that the parents whose anchors were made in the same pass (all of them, at the
+     * start) do not all read every child again in one pass, every ~31 s.
+     */
+    private final int anchorPasses;
     volatile long lastRead = System.nanoTime();
 
     CgroupEntry(CgroupLayout l, String path, OpenFiles openFiles, Map<String, CgroupEntry> entries,
@@ -88,6 +94,8 @@ final class CgroupEntry {
         this.anchor = System.nanoTime()
                 + (randomPhases ? ThreadLocalRandom.current().nextLong(CgroupReader.REFRESH_NANOS) : 0);
         this.parent = path.length() == 1 ? null : entries.get(CgroupPath.parentOf(path));
+        this.anchorPasses = CgroupReader.ANCHOR_PASSES
+                - (randomPhases ? ThreadLocalRandom.current().nextInt(CgroupReader.ANCHOR_PASSES / 3 + 1) : 0);
     }
 
     String path() {
@@ -123,6 +131,7 @@ final class CgroupEntry {
     /** Makes the next reading take the limits from the files again. */
     synchronized void limitsChanged() {
         limitsTold = true;
+        files.recheckNow(); // a new limit may have enabled a controller, and made its hierarchy's cgroup
     }
 
     /**
@@ -237,7 +246,7 @@ final class CgroupEntry {
         cool.clear();
         long known = 0;   // the children's CPU time: read now, or as last read for the cool ones
         int moved = 0;    // children whose time is not their anchor's: each may round a µs off
-        boolean anchored = anchorPass >= 0 && pass - anchorPass <= CgroupReader.ANCHOR_PASSES;
+        boolean anchored = anchorPass >= 0 && pass - anchorPass <= anchorPasses;
         for (Iterator<CgroupEntry> it = children.iterator(); it.hasNext();) {
             CgroupEntry c = it.next();
             synchronized (c) {

@@ -71,6 +71,11 @@ final class CgroupFiles {
         }
     }
 
+    /** Makes the next {@link #recheckIfDue} look: controllers may have been enabled for this cgroup just now. */
+    void recheckNow() {
+        recheckAt = System.nanoTime();
+    }
+
     /**
      * Finds the files of tree t with one listing of its directory. Afresh: closes what was open
      * there first (its cgroup was removed or re-created); otherwise only adds what has appeared.

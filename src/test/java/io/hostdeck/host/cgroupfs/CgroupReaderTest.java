@@ -173,6 +173,33 @@ class CgroupReaderTest {
     }
 
     @Test
+    void aPollByIndexReadsTheCgroupOfThatPathAlsoAfterTheWalkChanged() throws IOException {
+        v2Tree();
+        reader = reader();
+        List<String> walk = reader.beginPass();
+        for (int i = 0; i < walk.size(); i++) {
+            assertThat(reader.poll(i, walk.get(i)).path()).isEqualTo(walk.get(i));
+        }
+        // a cgroup made before busy.service in the walk: the ones after it move one place on
+        Path made = unified().resolve("hd.slice/aaa.service");
+        put(made, "cgroup.controllers", "");
+        put(made, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        put(made, "cpu.stat", V2_LEAF_CPU_STAT);
+        put(unified(), "cgroup.stat", "nr_descendants 5\nnr_dying_descendants 0\n");
+        put(unified().resolve("hd.slice"), "cgroup.stat", "nr_descendants 4\nnr_dying_descendants 0\n");
+        List<String> next = reader.beginPass();
+        assertThat(next).hasSize(walk.size() + 1).contains("/hd.slice/aaa.service");
+        for (int i = 0; i < next.size(); i++) {
+            CgroupSample s = reader.poll(i, next.get(i));
+            assertThat(s.path()).isEqualTo(next.get(i));
+        }
+        assertThat(reader.poll(2, "/hd.slice/aaa.service").cpuUsageUsec()).isEqualTo(244002);
+        assertThat(reader.poll(0, "/hd.slice/busy.service").path()).as("a path not at that index: still its own cgroup")
+                .isEqualTo("/hd.slice/busy.service");
+        assertThat(reader.poll(99, "/hd.slice/nothere.service")).as("no such cgroup").isNull();
+    }
+
+    @Test
     void aRunningCgroupsSlowCountersAreReadAgainOnlyOnceItsMemoryMoved() throws Exception {
         v2Tree();
         reader = reader();
