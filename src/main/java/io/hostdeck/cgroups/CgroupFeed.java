@@ -108,14 +108,11 @@ class CgroupFeed {
             // only the cgroups whose rates are new this tick: every other row is as sent
             Map<String, Row> rows = sent;
             List<Row> changed = new ArrayList<>();
-            for (String path : changes.changed()) {
-                CgroupRates r = latest.get(path);
-                if (r != null) {
-                    Row row = Row.of(r);
-                    if (!row.equals(rows.get(path))) {
-                        rows.put(path, row);
-                        changed.add(row);
-                    }
+            for (CgroupRates r : changes.changed()) {
+                Row row = Row.of(r);
+                if (!row.equals(rows.get(r.path()))) {
+                    rows.put(r.path(), row);
+                    changed.add(row);
                 }
             }
             sentRates = latest;

@@ -55,15 +55,14 @@ public class CgroupSampler implements SmartLifecycle {
     private final RecentMean recentCpu; // the CPU ns of the last minute's passes
     private ScheduledExecutorService executor;
 
-    /** What the last pass cost, for the diagnostics page and the benchmark. */
     /**
-     * What the last pass changed: the cgroups whose rates are new this tick (all others' are the
+     * What the last pass changed: the rates that are new this tick (every other cgroup's are the
      * same objects as the tick before), and whether cgroups came or went.
      */
-    public record Changes(List<String> changed, boolean membership) {
+    public record Changes(List<CgroupRates> changed, boolean membership) {
     }
 
-    /** {@code summed}: cool cgroups not read because their parent's CPU time showed they had not run. */
+    /** What the last pass cost, for the diagnostics page and the benchmark. {@code summed}: cool cgroups not read because their parent's CPU time showed they had not run. */
     public record PassCost(int cgroups, long wallNanos, long cpuNanos, long allocatedBytes, int summed) {
     }
 
@@ -168,7 +167,7 @@ public class CgroupSampler implements SmartLifecycle {
         long now = System.currentTimeMillis();
         clock.advance(now);
         boolean membership = false;
-        List<String> changed = new ArrayList<>();
+        List<CgroupRates> changed = new ArrayList<>();
         Tracked[] byIndex = sameWalk ? aligned : new Tracked[paths.size()];
         for (int i = 0; i < byIndex.length; i++) {
             String path = paths.get(i);
@@ -202,7 +201,7 @@ public class CgroupSampler implements SmartLifecycle {
             }
             t.last = sample;
             if (r != t.rates) {
-                changed.add(path);
+                changed.add(r);
                 t.rates = r;
             }
             synchronized (t.history) {

@@ -142,11 +142,13 @@ final class CgroupEntry {
      */
     CgroupSample sample(Scratch s, boolean poll, long pass) {
         long now = System.nanoTime();
-        lastRead = now;
+        if (now - lastRead > 1_000_000_000L) { // for the idle sweep, which wants minutes: no volatile write each poll
+            lastRead = now;
+        }
         s.stale = false;
         s.gone = false;
         long[] v = s.values;
-        long at = System.nanoTime();
+        long at = now;
         boolean refreshDue = last == null || now - refreshDueAt >= 0;
         boolean limitsDue = refreshDue || limitsTold;
         if (poll && !limitsDue && (summedStillInPass == pass

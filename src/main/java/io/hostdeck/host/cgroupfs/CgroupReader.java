@@ -301,7 +301,9 @@ public class CgroupReader implements AutoCloseable {
             CgroupPath.check(path);
             return null;
         }
-        sweepIfDue();
+        if (index < 0) {
+            sweepIfDue(); // a pass's polls: beginPass() swept
+        }
         CgroupEntry[] byIndex = index >= 0 && index < walkedEntries.length ? walkedEntries : null;
         while (true) {
             CgroupEntry entry = byIndex != null ? byIndex[index] : null;
