@@ -23,11 +23,19 @@ public record CgroupRates(
         Double memoryPressure,
         Double ioPressure) {
 
+    /** {@link #between(CgroupSample, CgroupSample, CgroupRates)} with no rates of the tick before. */
+    static CgroupRates between(CgroupSample before, CgroupSample now) {
+        return between(before, now, null);
+    }
+
     /**
      * The rates from {@code before} to {@code now}; {@code before} may be null (first sample). The
      * same sample twice means the reader found the cgroup idle: no CPU, no IO, the rest as it was.
+     * IO is a rate over the time between two reads of the IO counters, which for a cgroup that runs
+     * are read every few ticks: when {@code now} did not read them again, the IO rates of the tick
+     * before ({@code previous}, may be null) stand, so that a chart does not swing between 0 and twice the rate.
      */
-    static CgroupRates between(CgroupSample before, CgroupSample now) {
+    static CgroupRates between(CgroupSample before, CgroupSample now, CgroupRates previous) {
         if (before == now) {
             return new CgroupRates(now.path(), zeroIfKnown(now.cpuUsageUsec()), now.memoryBytes(), now.memoryMax(),
                     zeroIfKnown(now.ioReadBytes()), zeroIfKnown(now.ioWriteBytes()), now.tasks(), now.tasksMax(),
@@ -38,11 +46,17 @@ public record CgroupRates(
         }
         double seconds = before == null ? 0 : (now.readAtNanos() - before.readAtNanos()) / 1e9;
         boolean timed = seconds > 0;
+        double ioSeconds = before == null ? 0 : (now.ioAtNanos() - before.ioAtNanos()) / 1e9;
+        boolean ioTimed = ioSeconds > 0;
+        boolean ioStands = before != null && now.ioAtNanos() == before.ioAtNanos();
+        Double ioRead = ioTimed ? perSecond(before.ioReadBytes(), now.ioReadBytes(), ioSeconds)
+                : ioStands && previous != null ? previous.ioReadPerSec() : null;
+        Double ioWrite = ioTimed ? perSecond(before.ioWriteBytes(), now.ioWriteBytes(), ioSeconds)
+                : ioStands && previous != null ? previous.ioWritePerSec() : null;
         return new CgroupRates(now.path(),
                 timed ? percent(before.cpuUsageUsec(), now.cpuUsageUsec(), seconds) : null,
                 now.memoryBytes(), now.memoryMax(),
-                timed ? perSecond(before.ioReadBytes(), now.ioReadBytes(), seconds) : null,
-                timed ? perSecond(before.ioWriteBytes(), now.ioWriteBytes(), seconds) : null,
+                ioRead, ioWrite,
                 now.tasks(), now.tasksMax(),
                 timed ? percent(before.cpuThrottledUsec(), now.cpuThrottledUsec(), seconds) : null,
                 now.memoryFailcnt(), now.oomKills(),

@@ -44,6 +44,7 @@ public class CgroupSampler implements SmartLifecycle {
     /** The reader's last list of paths and its Tracked by index (null: not tracked), so that an unchanged walk needs no lookups. */
     private List<String> walked = List.of();
     private Tracked[] aligned = new Tracked[0];
+    private TickMap.Index walkIndex = new TickMap.Index(List.of());
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private volatile Map<String, CgroupRates> latest = Map.of();
     private volatile Map<String, CgroupSample> samples = Map.of();
@@ -54,15 +55,14 @@ public class CgroupSampler implements SmartLifecycle {
     private final RecentMean recentCpu; // the CPU ns of the last minute's passes
     private ScheduledExecutorService executor;
 
-    /** What the last pass cost, for the diagnostics page and the benchmark. */
     /**
-     * What the last pass changed: the cgroups whose rates are new this tick (all others' are the
+     * What the last pass changed: the rates that are new this tick (every other cgroup's are the
      * same objects as the tick before), and whether cgroups came or went.
      */
-    public record Changes(List<String> changed, boolean membership) {
+    public record Changes(List<CgroupRates> changed, boolean membership) {
     }
 
-    /** {@code summed}: cool cgroups not read because their parent's CPU time showed they had not run. */
+    /** What the last pass cost, for the diagnostics page and the benchmark. {@code summed}: cool cgroups not read because their parent's CPU time showed they had not run. */
     public record PassCost(int cgroups, long wallNanos, long cpuNanos, long allocatedBytes, int summed) {
     }
 
@@ -159,13 +159,15 @@ public class CgroupSampler implements SmartLifecycle {
         long cpu = threads.getCurrentThreadCpuTime();
         long allocated = allocatedBytes();
         List<String> paths = reader.beginPass();
-        Map<String, CgroupRates> rates = new HashMap<>(paths.size() * 2);
-        Map<String, CgroupSample> read = new HashMap<>(paths.size() * 2);
+        boolean sameWalk = paths == walked && aligned.length == paths.size(); // the reader's list, unchanged
+        TickMap.Index index = sameWalk ? walkIndex : new TickMap.Index(paths);
+        Object[] rates = new Object[paths.size()];
+        Object[] read = new Object[paths.size()];
+        int count = 0;
         long now = System.currentTimeMillis();
         clock.advance(now);
         boolean membership = false;
-        List<String> changed = new ArrayList<>();
-        boolean sameWalk = paths == walked && aligned.length == paths.size(); // the reader's list, unchanged
+        List<CgroupRates> changed = new ArrayList<>();
         Tracked[] byIndex = sameWalk ? aligned : new Tracked[paths.size()];
         for (int i = 0; i < byIndex.length; i++) {
             String path = paths.get(i);
@@ -182,8 +184,8 @@ public class CgroupSampler implements SmartLifecycle {
                 membership = true;
             }
             byIndex[i] = t;
-            Optional<CgroupSample> sample = reader.poll(path);
-            if (sample.isEmpty()) {
+            CgroupSample sample = reader.poll(i, path);
+            if (sample == null) {
                 tracked.remove(path); // gone between listing and reading
                 t.gone = true;
                 byIndex[i] = null;
@@ -191,42 +193,45 @@ public class CgroupSampler implements SmartLifecycle {
                 continue;
             }
             CgroupRates r;
-            if (sample.get() == t.last) { // idle: the rates of an idle tick are the same every time
+            if (sample == t.last) { // idle: the rates of an idle tick are the same every time
                 r = t.idle != null ? t.idle : (t.idle = CgroupRates.between(t.last, t.last));
             } else {
-                r = CgroupRates.between(t.last, sample.get());
+                r = CgroupRates.between(t.last, sample, t.rates);
                 t.idle = null;
             }
-            t.last = sample.get();
+            t.last = sample;
             if (r != t.rates) {
-                changed.add(path);
+                changed.add(r);
                 t.rates = r;
             }
             synchronized (t.history) {
                 t.history.add(r);
             }
-            rates.put(path, r);
-            read.put(path, sample.get());
+            rates[i] = r;
+            read[i] = sample;
+            count++;
         }
-        if (tracked.size() != rates.size()) {
+        TickMap<CgroupRates> ratesNow = new TickMap<>(index, rates, count);
+        if (tracked.size() != count) {
             tracked.entrySet().removeIf(e -> {
-                boolean gone = !rates.containsKey(e.getKey());
+                boolean gone = !ratesNow.containsKey(e.getKey());
                 e.getValue().gone |= gone;
                 return gone;
             });
             membership = true;
         }
         walked = paths;
+        walkIndex = index;
         aligned = byIndex;
         if (membership) {
             Map<String, History> hs = new HashMap<>(tracked.size() * 2);
             tracked.forEach((p, t) -> hs.put(p, t.history));
             histories = Collections.unmodifiableMap(hs);
         }
-        latest = Collections.unmodifiableMap(rates);
-        samples = Collections.unmodifiableMap(read);
+        latest = ratesNow;
+        samples = new TickMap<>(index, read, count);
         lastChanges = new Changes(changed, membership);
-        lastPass = new PassCost(rates.size(), System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
+        lastPass = new PassCost(count, System.nanoTime() - wall, threads.getCurrentThreadCpuTime() - cpu,
                 allocatedBytes() - allocated, reader.takeSummedStill());
         recentCpu.add(lastPass.cpuNanos());
         for (Consumer<Map<String, CgroupRates>> l : listeners) {

@@ -187,7 +187,18 @@ public final class HostCostBench {
         }
         int port = freePort();
         Path log = Files.createTempFile("hostdeck-costbench", ".log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>();
+        String nofile = shippedNofile();
+        long hard = ownHardNofile();
+        if (nofile != null && hard >= Long.parseLong(nofile.substring(nofile.indexOf(':') + 1))) {
+            // the unit's open-file limit, as systemd would set it (the JVM raises its soft limit to the hard one)
+            cmd.addAll(List.of("prlimit", "--nofile=" + nofile, "--"));
+        } else if (nofile != null) {
+            System.out.printf(Locale.ROOT, "open-file limit: the unit's LimitNOFILE=%s is above this machine's hard limit, %d,"
+                    + " which the bench cannot raise: Hostdeck runs with %d (its reader keeps at most %d cgroup files open)%n",
+                    nofile, hard, hard, hard - Math.max(1024, hard / 4));
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(shippedJvmOptions());
         String jfr = System.getProperty("hostdeck.bench.jfr"); // a profile of the measured windows: jfr view hot-methods FILE
         if (jfr != null) {
@@ -235,6 +246,12 @@ public final class HostCostBench {
                     (liveBytes.get() - bytes0) / 1024.0 / seconds, cg);
         }
         printThreads(threadsBefore, threadTicks(pid), (System.nanoTime() - threadsT0) / 1e9);
+        // kernel memory outside RSS: each cgroup file kept open and read once pins a page (its seq_file buffer)
+        String[] fds = new java.io.File("/proc/" + pid + "/fd").list();
+        System.out.printf(Locale.ROOT, "open files: %d (soft limit: %s); kept open, each pins a 4 KiB page of kernel memory: ~%.0f MB%n",
+                fds == null ? -1 : fds.length, Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits")).stream()
+                        .filter(l -> l.startsWith("Max open files")).findFirst().orElse("?").replaceAll("\\s+", " "),
+                fds == null ? 0 : fds.length * 4.0 / 1024);
         String about = web.get("/about").body();
         for (String id : List.of("sampling-cost", "last-pass", "history-bytes", "heap")) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"" + id + "\"[^>]*>([^<]*)<").matcher(about);
@@ -290,6 +307,27 @@ public final class HostCostBench {
             out.add("-XX:MaxRAM=" + memoryMax.toLowerCase(Locale.ROOT));
         }
         return out;
+    }
+
+    /** This process's hard limit of open files (what a child can have at most). */
+    static long ownHardNofile() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] words = line.substring("Max open files".length()).strip().split("\\s+");
+                return words[1].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(words[1]);
+            }
+        }
+        return -1;
+    }
+
+    /** The shipped unit's LimitNOFILE= (SOFT:HARD), or null when it sets none. */
+    static String shippedNofile() throws IOException {
+        for (String line : Files.readAllLines(Path.of("packaging/hostdeck.service"))) {
+            if (line.startsWith("LimitNOFILE=")) {
+                return line.substring("LimitNOFILE=".length()).strip();
+            }
+        }
+        return null;
     }
 
     private static WebSocket.Listener counting(AtomicLong bytes) {

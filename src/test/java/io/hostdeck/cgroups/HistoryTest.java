@@ -90,6 +90,42 @@ class HistoryTest {
     }
 
     @Test
+    void anIdleCgroupsRepeatedRatesOnlyCountedShowTheSameAsEveryPointWritten() {
+        // the sampler hands an idle cgroup the same rates object each tick, which the History only
+        // counts until something else comes, a day point closes or it is read; a copy each tick is
+        // written each tick: both must show the same, at any moment, across day points and a missed tick
+        History.Clock clock = new History.Clock(120, 30, 6); // a day point every 30 ticks
+        History counted = new History(clock, 120, 30);
+        History written = new History(clock, 120, 30);
+        java.util.Random random = new java.util.Random(11);
+        CgroupRates same = rates(0.0, 4096L);
+        for (int t = 0; t < 700; t++) {
+            clock.advance(1_000_000L + t * 1000L);
+            if (t == 333) {
+                continue; // a pass that failed half way: a gap in both
+            }
+            if (random.nextInt(10) == 0) {
+                same = rates(random.nextInt(100) / 10.0, 4096L + random.nextInt(3));
+            }
+            counted.add(same);
+            written.add(rates(same.cpuPercent(), same.memoryBytes()));
+            if (random.nextInt(40) == 0 || t == 699) {
+                for (boolean day : new boolean[] { false, true }) {
+                    double[][] a = counted.series(day);
+                    double[][] b = written.series(day);
+                    assertThat(a.length).isEqualTo(b.length);
+                    for (int m = 0; m < a.length; m++) {
+                        assertThat(a[m]).as("tick %d, day %s, column %d", t, day, m).isEqualTo(b[m]);
+                    }
+                }
+                assertThat(counted.bytes()).isEqualTo(written.bytes());
+            }
+        }
+        assertThat(counted.series(false)[0]).hasSize(120);
+        assertThat(counted.series(true)[0]).hasSizeGreaterThan(20);
+    }
+
+    @Test
     void aCgroupSeenLaterSharesTheClockAndATickItMissedIsAGap() {
         History.Clock clock = new History.Clock(10, 5, 60);
         History early = new History(clock, 10, 5);
@@ -125,7 +161,7 @@ class HistoryTest {
     }
 
     private static io.hostdeck.host.cgroupfs.CgroupSample sample(long nanos, Long cpuUsec, Long readBytes) {
-        return new io.hostdeck.host.cgroupfs.CgroupSample("/x", nanos, cpuUsec, null, null, null, null, null, null,
+        return new io.hostdeck.host.cgroupfs.CgroupSample("/x", nanos, nanos, cpuUsec, null, null, null, null, null, null,
                 null, null, null, 100L, null, null, null, null, null, null, null, null, null, readBytes, null, null, 1L, null,
                 null, null, null);
     }

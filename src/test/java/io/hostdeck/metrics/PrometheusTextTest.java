@@ -20,7 +20,7 @@ class PrometheusTextTest {
 
     private static CgroupSample sample(String path, Long memoryMax, Long failcnt, Long usage, Long inactiveFile,
             List<IoDevice> devices) {
-        return new CgroupSample(path, 0, 2_500_000L, 2_000_000L, 500_000L, null, null, null, 30_000L, 100_000L, null, 1024L,
+        return new CgroupSample(path, 0, 0, 2_500_000L, 2_000_000L, 500_000L, null, null, null, 30_000L, 100_000L, null, 1024L,
                 usage, memoryMax, null, 1000L, 2000L, inactiveFile, null, failcnt, null, 1L, 10L, 20L, devices, 3L, null,
                 new Pressure(1.5, null, 750_000L, null), null, null);
     }

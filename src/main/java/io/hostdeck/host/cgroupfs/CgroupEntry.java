@@ -35,6 +35,13 @@ final class CgroupEntry {
     private long slowDueAt;
     private long refreshDueAt;
     private long pressureDueAt;
+    /** When a running cgroup's memory, IO and tasks are read next, and when its IO was last read. */
+    private long countersDueAt;
+    private long ioAt;
+    /** The memory figure when the slow counters were last read: they are read again only once it moved. */
+    private long slowMemory = NONE;
+    /** When the minute's refresh of a cgroup that does not run reads its limits again. */
+    private long quietLimitsDueAt;
     private final long[] limits = new long[LIMIT_SLOTS.length];
     private final long[] slow = new long[SLOW_SLOTS.length];
     private final long[] throttling = new long[3];
@@ -46,6 +53,8 @@ final class CgroupEntry {
     /** The last reading's bytes per device, kept so that an unchanged list is not made again. */
     private List<IoDevice> ioDevices;
     private CgroupSample last;
+    /** The last reading's CPU time, or NONE: kept apart so that a parent's sum need not touch the reading. */
+    private long lastUsage = NONE;
     /** Polls in a row in which the CPU time did not move. */
     private int stillPolls;
     /** The parent's entry (null for "/"), looked up again when it was replaced. */
@@ -68,6 +77,12 @@ final class CgroupEntry {
     /** As a parent: its own CPU time (its time less its children's) at that moment, and the pass. */
     private long anchorOwn;
     private long anchorPass = -1;
+    /**
+     * How many passes its anchor serves: {@value CgroupReader#ANCHOR_PASSES}, less a random third in
+     * production, so that the parents whose anchors were made in the same pass (all of them, at the
+     * start) do not all read every child again in one pass, every ~31 s.
+     */
+    private final int anchorPasses;
     volatile long lastRead = System.nanoTime();
 
     CgroupEntry(CgroupLayout l, String path, OpenFiles openFiles, Map<String, CgroupEntry> entries,
@@ -79,6 +94,12 @@ final class CgroupEntry {
         this.anchor = System.nanoTime()
                 + (randomPhases ? ThreadLocalRandom.current().nextLong(CgroupReader.REFRESH_NANOS) : 0);
         this.parent = path.length() == 1 ? null : entries.get(CgroupPath.parentOf(path));
+        this.anchorPasses = CgroupReader.ANCHOR_PASSES
+                - (randomPhases ? ThreadLocalRandom.current().nextInt(CgroupReader.ANCHOR_PASSES / 3 + 1) : 0);
+    }
+
+    String path() {
+        return path;
     }
 
     /** Finds the files of every hierarchy; false when the cgroup does not exist. */
@@ -110,6 +131,7 @@ final class CgroupEntry {
     /** Makes the next reading take the limits from the files again. */
     synchronized void limitsChanged() {
         limitsTold = true;
+        files.recheckNow(); // a new limit may have enabled a controller, and made its hierarchy's cgroup
     }
 
     /**
@@ -120,12 +142,13 @@ final class CgroupEntry {
      */
     CgroupSample sample(Scratch s, boolean poll, long pass) {
         long now = System.nanoTime();
-        lastRead = now;
-        files.recheckIfDue(now);
+        if (now - lastRead > 1_000_000_000L) { // for the idle sweep, which wants minutes: no volatile write each poll
+            lastRead = now;
+        }
         s.stale = false;
         s.gone = false;
         long[] v = s.values;
-        long at = System.nanoTime();
+        long at = now;
         boolean refreshDue = last == null || now - refreshDueAt >= 0;
         boolean limitsDue = refreshDue || limitsTold;
         if (poll && !limitsDue && (summedStillInPass == pass
@@ -143,6 +166,7 @@ final class CgroupEntry {
             stillInPass = -1;
             return stillOrPressure(s, now, at);
         }
+        files.recheckIfDue(now); // only for a cgroup that is read: hierarchies that lacked a file
         if (poll && prefetchPass == pass && children.isEmpty()) {
             // read by the parent just now; a parent reads itself again, right before its children
             System.arraycopy(prefetched, 0, v, 0, prefetched.length);
@@ -152,8 +176,7 @@ final class CgroupEntry {
         if (s.gone) {
             return null;
         }
-        Long lastUsage = last == null ? null : last.cpuUsageUsec();
-        boolean still = lastUsage != null && v[0] == lastUsage;
+        boolean still = lastUsage != NONE && v[0] == lastUsage;
         stillInPass = still ? pass : -1;
         if (poll && !still && v[0] != NONE && !children.isEmpty()) {
             sumChildren(s, pass, v[0], (pass & 1) == 0, now);
@@ -172,7 +195,7 @@ final class CgroupEntry {
                 && stillPolls >= CgroupReader.COOL_POLLS) {
             return quietRefresh(s, v, now, at);
         }
-        perTick(s, v, full);
+        perTick(s, v, full, now, at);
         if (full || now - pressureDueAt >= 0) {
             readPressure(s, now);
         }
@@ -180,8 +203,8 @@ final class CgroupEntry {
         s.memoryPressure = memoryPressure;
         s.ioPressure = ioPressure;
         s.ioDevices = ioDevices;
-        slow(s, v, full || now - slowDueAt >= 0, now);
-        limits(s, v, limitsDue);
+        slow(s, v, full || now - slowDueAt >= 0 && v[10] != slowMemory, now);
+        limits(s, v, limitsDue, now);
         return done(s, refreshDue, now, at);
     }
 
@@ -200,7 +223,8 @@ final class CgroupEntry {
         if (s.stale) {
             limitsTold = true; // the cgroup may have been re-created: read it all again next time
         }
-        last = s.sample(path, at);
+        last = s.sample(path, at, ioAt);
+        lastUsage = s.values[0];
         return last;
     }
 
@@ -224,7 +248,7 @@ final class CgroupEntry {
         cool.clear();
         long known = 0;   // the children's CPU time: read now, or as last read for the cool ones
         int moved = 0;    // children whose time is not their anchor's: each may round a µs off
-        boolean anchored = anchorPass >= 0 && pass - anchorPass <= CgroupReader.ANCHOR_PASSES;
+        boolean anchored = anchorPass >= 0 && pass - anchorPass <= anchorPasses;
         for (Iterator<CgroupEntry> it = children.iterator(); it.hasNext();) {
             CgroupEntry c = it.next();
             synchronized (c) {
@@ -236,7 +260,7 @@ final class CgroupEntry {
                 long time;
                 if (c.skipsWhenCool(now)) {
                     cool.add(c);
-                    time = c.last.cpuUsageUsec();
+                    time = c.lastUsage;
                 } else if (c.prefetch(s, pass)) {
                     time = c.prefetched[0];
                 } else {
@@ -302,7 +326,7 @@ final class CgroupEntry {
 
     /** Cool with nothing due: a poll would not read it on an odd pass. Under the monitor. */
     private boolean skipsWhenCool(long now) {
-        return stillPolls >= CgroupReader.COOL_POLLS && last != null && last.cpuUsageUsec() != null && !limitsTold
+        return stillPolls >= CgroupReader.COOL_POLLS && lastUsage != NONE && !limitsTold
                 && now - refreshDueAt < 0;
     }
 
@@ -326,7 +350,8 @@ final class CgroupEntry {
     /**
      * The minute's refresh of a cool cgroup (no CPU use for {@value CgroupReader#COOL_POLLS} polls
      * and none now): only what can change while none of its processes runs — its memory (reclaim),
-     * its IO (writeback) and its limits (others may set them) — and the slow memory counters when
+     * its IO (writeback), and its limits (others may set them) every
+     * {@value CgroupReader#QUIET_LIMITS_SECONDS} s or when told — and the slow memory counters when
      * its memory moved. Tasks, throttling and the CPU split move only when it runs; its pressure is
      * read every {@value CgroupReader#PRESSURE_SECONDS} s while above zero, as on every poll. About
      * half the files of a full read, none of them kept open.
@@ -336,6 +361,7 @@ final class CgroupEntry {
         boolean v2 = l.mode() == CgroupMode.V2;
         v[10] = files.number(v2 ? Knob.MEMORY_CURRENT : Knob.MEMORY_USAGE, s);
         io(v2 ? Knob.IO_STAT : Knob.BLKIO_BYTES, s, v, 19);
+        ioAt = at;
         v[21] = orNone(was.tasks());
         if (!v2) {
             System.arraycopy(throttling, 0, v, 3, 3);
@@ -348,8 +374,8 @@ final class CgroupEntry {
         s.memoryPressure = memoryPressure;
         s.ioPressure = ioPressure;
         s.ioDevices = ioDevices;
-        slow(s, v, v[10] != orNone(was.memoryBytes()), now);
-        limits(s, v, true);
+        slow(s, v, v[10] != slowMemory, now);
+        limits(s, v, limitsTold || now - quietLimitsDueAt >= 0, now);
         return done(s, true, now, at);
     }
 
@@ -365,13 +391,35 @@ final class CgroupEntry {
         }
     }
 
-    /** Memory, IO and tasks; in v1 also the throttling, read only under a quota unless {@code full}. */
-    private void perTick(Scratch s, long[] v, boolean full) {
+    /**
+     * Memory, IO and tasks, every {@value CgroupReader#COUNTERS_SECONDS} s (or when {@code full}),
+     * otherwise as last read; in v1 also the throttling, read on every poll under a quota, else only
+     * when {@code full}.
+     */
+    private void perTick(Scratch s, long[] v, boolean full, long now, long at) {
+        boolean due = full || now - countersDueAt >= 0;
+        if (due) {
+            countersDueAt = next(now, CgroupReader.COUNTERS_NANOS);
+            ioAt = at;
+        } else {
+            CgroupSample was = last;
+            v[10] = orNone(was.memoryBytes());
+            v[19] = orNone(was.ioReadBytes());
+            v[20] = orNone(was.ioWriteBytes());
+            v[21] = orNone(was.tasks());
+        }
         if (l.mode() == CgroupMode.V2) {
-            v2(s, v);
+            if (due) {
+                v2(s, v);
+            }
             return;
         }
-        v1(s, v, l.mode() == CgroupMode.HYBRID);
+        if (l.mode() == CgroupMode.V1) {
+            cpuacctSplit(s, v); // the CPU time's split: every poll, as the CPU time
+        }
+        if (due) {
+            v1(s, v);
+        }
         // throttling (v1 cpu.stat) moves only under a quota; cgroup2's is in the CPU file already
         if (full || limits[0] != NONE) {
             files.keyed(Knob.CFS_STAT, s, Scratch.CFS_STAT_KEYS, v, 3); // nr_periods, nr_throttled, throttled_time (ns)
@@ -393,6 +441,7 @@ final class CgroupEntry {
                 v1Slow(s, v);
             }
             copy(v, SLOW_SLOTS, slow);
+            slowMemory = v[10];
             slowDueAt = next(now, CgroupReader.SLOW_NANOS);
         } else {
             restore(slow, SLOW_SLOTS, v);
@@ -400,8 +449,9 @@ final class CgroupEntry {
     }
 
     /** The limits, from the files when {@code due}, else as last read. */
-    private void limits(Scratch s, long[] v, boolean due) {
+    private void limits(Scratch s, long[] v, boolean due, long now) {
         if (due) {
+            quietLimitsDueAt = next(now, CgroupReader.QUIET_LIMITS_NANOS);
             if (l.mode() == CgroupMode.V2) {
                 v2Limits(s, v);
             } else {
@@ -497,10 +547,7 @@ final class CgroupEntry {
     }
 
     /** The per-tick counters besides CPU time and throttling. */
-    private void v1(Scratch s, long[] v, boolean hybrid) {
-        if (!hybrid) {
-            cpuacctSplit(s, v);
-        }
+    private void v1(Scratch s, long[] v) {
         v[10] = files.number(Knob.MEMORY_USAGE, s);
         io(Knob.BLKIO_BYTES, s, v, 19);
         v[21] = files.number(Knob.PIDS_CURRENT, s);

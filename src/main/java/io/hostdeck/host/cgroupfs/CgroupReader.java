@@ -32,12 +32,13 @@ import io.hostdeck.host.HostProperties;
  * Every cgroup is read again every {@value #REFRESH_SECONDS} s all the same, for what can change
  * without the cgroup running (reclaim, writeback, limits set by others), as cAdvisor does for idle
  * containers — a cool cgroup's refresh reads only those files; and its
- * pressure every {@value #PRESSURE_SECONDS} s (the kernel's own update period) while any of it is
+ * pressure every {@value #PRESSURE_SECONDS} s (twice the kernel's own update period) while any of it is
  * above zero, so that tasks stuck waiting on IO or memory show although they use no CPU. A
- * cgroup that runs has its memory, IO and tasks read on every poll, its throttling only when it has
- * a CPU quota, its pressure every {@value #PRESSURE_SECONDS} s, and these files are kept open while
- * it keeps running; the slow counters (memory.stat, swap, failcnt, OOM) are read every
- * {@value #SLOW_SECONDS} s and never kept open. Each cgroup keeps these schedules at its own random
+ * cgroup that runs has its CPU time read on every poll, its memory, IO and tasks every
+ * {@value #COUNTERS_SECONDS} s, its throttling on every poll only when it has a CPU quota, its
+ * pressure every {@value #PRESSURE_SECONDS} s, and these files are kept open while it keeps
+ * running; the slow counters (memory.stat, swap, failcnt, OOM) are read every
+ * {@value #SLOW_SECONDS} s while its memory moves, and never kept open. Each cgroup keeps these schedules at its own random
  * phase, so that cgroups found together are not all read in full in the same tick.
  *
  * <p>Each cgroup's files are found once, with one directory listing per hierarchy; which files
@@ -47,7 +48,8 @@ import io.hostdeck.host.HostProperties;
  * cgroup itself is gone the read is empty. Hierarchies or controllers a cgroup lacked are looked
  * for again every {@value #RECHECK_SECONDS} s; cgroups not read for {@value #IDLE_SECONDS} s are
  * forgotten. Limits (cpu.max, memory.max, pids.max, their v1 peers) are settings, not counters:
- * they are read with the first reading and then every {@value #LIMITS_SECONDS} s (at once after
+ * they are read with the first reading and then every {@value #LIMITS_SECONDS} s while the cgroup
+ * runs, every {@value #QUIET_LIMITS_SECONDS} s while it does not (at once after
  * {@link CgroupWriter} changes them), so a change made elsewhere shows within that time.
  *
  * <p>{@link #list} walks the tree only when the root's {@code nr_descendants} (cgroup2) changed,
@@ -64,7 +66,13 @@ import io.hostdeck.host.HostProperties;
 @Component
 public class CgroupReader implements AutoCloseable {
 
-    static final int RECHECK_SECONDS = 10;
+    /**
+     * How often the hierarchies where a cgroup lacked a file are listed again (a controller enabled
+     * later: at once when Hostdeck changes the cgroup's limits). 30 s: on a hybrid host every
+     * running unit without CPU accounting lacks its v1 cpu cgroup, and at 10,000 cgroups listing
+     * those directories every 10 s was a twentieth of the sampler's time.
+     */
+    static final int RECHECK_SECONDS = 30;
     static final int IDLE_SECONDS = 180; // longer than the longest sampling interval (60 s)
     static final long RECHECK_NANOS = RECHECK_SECONDS * 1_000_000_000L;
     private static final long IDLE_NANOS = IDLE_SECONDS * 1_000_000_000L;
@@ -75,18 +83,47 @@ public class CgroupReader implements AutoCloseable {
     public static final int REFRESH_SECONDS = 60;
     static final long REFRESH_NANOS = REFRESH_SECONDS * 1_000_000_000L;
     static final int LIMITS_SECONDS = REFRESH_SECONDS;
-    /** How often the slow counters (memory.stat, swap, failcnt, OOM) of a running cgroup are read. */
+    /**
+     * How often the limits of a cgroup that does not run are read (when Hostdeck changes them: at
+     * once). Five refreshes: at 10,000 cgroups, reading five limit files for each of the 167 cgroups
+     * refreshed a second was a twentieth of the sampler's time, for settings that rarely change.
+     */
+    public static final int QUIET_LIMITS_SECONDS = 5 * REFRESH_SECONDS;
+    static final long QUIET_LIMITS_NANOS = QUIET_LIMITS_SECONDS * 1_000_000_000L;
+    /**
+     * How often a running cgroup's memory, IO and tasks are read (its CPU time: every tick). Twice
+     * the default tick: at 10,000 cgroups, a tenth of them running, reading these three files every
+     * tick was a sixth of the sampler's time; an IO rate is taken over the time between two reads.
+     */
+    public static final int COUNTERS_SECONDS = 2;
+    static final long COUNTERS_NANOS = COUNTERS_SECONDS * 1_000_000_000L;
+    /**
+     * How often the slow counters (memory.stat, swap, failcnt, OOM) of a running cgroup are read,
+     * once its memory has moved since they were last read (an OOM kill, swapping, a failed charge
+     * all move it), and at the minute's refresh in any case.
+     */
     public static final int SLOW_SECONDS = 5;
     static final long SLOW_NANOS = SLOW_SECONDS * 1_000_000_000L;
-    /** The kernel updates the pressure averages every 2 s (PSI_FREQ); reading them more often shows nothing new. */
-    static final int PRESSURE_SECONDS = 2;
+    /**
+     * How often pressure is read (of a cgroup that runs, or whose pressure is above zero). The
+     * kernel updates the averages every 2 s (PSI_FREQ), and avg10 is an average over 10 s: read
+     * every 4 s, it is sampled more than twice within its window. At 10,000 cgroups, reading three
+     * pressure files every 2 s for each cgroup that ran was a tenth of the sampler's time.
+     */
+    static final int PRESSURE_SECONDS = 4;
     static final long PRESSURE_NANOS = PRESSURE_SECONDS * 1_000_000_000L;
     static final int WALK_SECONDS = 60;
     private static final long WALK_NANOS = WALK_SECONDS * 1_000_000_000L;
     /** Polls in a row without CPU use after which a cgroup's per-tick files are closed. */
     static final int COOL_POLLS = 5;
-    /** Passes for which what a parent's children used when all were last read together stands (CgroupEntry#sumChildren). */
-    static final int ANCHOR_PASSES = 10;
+    /**
+     * Passes for which what a parent's children used when all were last read together stands
+     * (CgroupEntry#sumChildren), so a cool cgroup is read at least every ~31 s. Renewing it every
+     * 11 passes read ~800 cool cgroups a second at 10,000; the sum's tolerance is a µs for each
+     * child that moved since, so only work of that many µs in a second (far below the 0.1 % a
+     * table shows) can wait for the renewal.
+     */
+    static final int ANCHOR_PASSES = 30;
 
     /** Per thread: the read buffer and the parsers' scratch arrays, reused for every file. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -100,6 +137,8 @@ public class CgroupReader implements AutoCloseable {
     private volatile long nextSweep;
     /** The last walk of the tree, and the root's nr_descendants just before it (-1: unknown). */
     private volatile List<String> walked;
+    /** The entries of {@link #walked}, by index, as polls find them (the sampling thread's own). */
+    private CgroupEntry[] walkedEntries = new CgroupEntry[0];
     private volatile long walkedDescendants = -1;
     private volatile long walkDueAt;
     private volatile boolean treeChanged;
@@ -180,6 +219,9 @@ public class CgroupReader implements AutoCloseable {
         }
         treeChanged = false;
         List<String> paths = walk(l, scratch);
+        if (pass) {
+            walkedEntries = new CgroupEntry[paths.size()];
+        }
         walked = Collections.unmodifiableList(paths);
         walkedDescendants = descendants;
         walkDueAt = now + WALK_NANOS;
@@ -227,35 +269,56 @@ public class CgroupReader implements AutoCloseable {
      * @throws IllegalArgumentException when {@code path} is not a plain cgroup path
      */
     public Optional<CgroupSample> read(String path) {
-        return sample(path, false);
+        return Optional.ofNullable(sample(path, false, -1));
     }
 
     /**
      * A reading for a sampler that asks every tick: when the cgroup's CPU time has not moved since
      * the last reading, that reading itself (the same instance: nothing has changed), re-read in full
-     * every {@value #REFRESH_SECONDS} s all the same; the slow counters every {@value #SLOW_SECONDS} s.
+     * every {@value #REFRESH_SECONDS} s all the same; when it moved, memory, IO and tasks every
+     * {@value #COUNTERS_SECONDS} s and the slow counters every {@value #SLOW_SECONDS} s once memory moved.
      * Empty when the cgroup is gone.
      *
      * @throws IllegalArgumentException when {@code path} is not a plain cgroup path
      */
     public Optional<CgroupSample> poll(String path) {
-        return sample(path, true);
+        return Optional.ofNullable(sample(path, true, -1));
     }
 
-    private Optional<CgroupSample> sample(String path, boolean poll) {
+    /**
+     * {@link #poll(String)} of the {@code index}th path of the list {@link #beginPass} gave this
+     * pass: the entry is found by its index while the walk is the same, not looked up by name (at
+     * 10,000 cgroups the look-ups were a tenth of a pass). Only from the thread that makes passes.
+     *
+     * @return the reading, or null when the cgroup is gone
+     */
+    public CgroupSample poll(int index, String path) {
+        return sample(path, true, index);
+    }
+
+    private CgroupSample sample(String path, boolean poll, int index) {
         if (layout().mode() == CgroupMode.NONE || openFiles.closed()) {
             CgroupPath.check(path);
-            return Optional.empty();
+            return null;
         }
-        sweepIfDue();
+        if (index < 0) {
+            sweepIfDue(); // a pass's polls: beginPass() swept
+        }
+        CgroupEntry[] byIndex = index >= 0 && index < walkedEntries.length ? walkedEntries : null;
         while (true) {
-            CgroupEntry entry = entry(path);
+            CgroupEntry entry = byIndex != null ? byIndex[index] : null;
+            if (entry == null || entry.retired || !entry.path().equals(path)) {
+                entry = entry(path);
+                if (byIndex != null) {
+                    byIndex[index] = entry;
+                }
+            }
             if (entry == null) {
                 List<String> last = walked;
                 if (last != null && last.contains(path)) {
                     treeChanged = true; // listed, and gone since: the next list() walks the tree
                 }
-                return Optional.empty();
+                return null;
             }
             CgroupSample sample;
             synchronized (entry) {
@@ -270,9 +333,9 @@ public class CgroupReader implements AutoCloseable {
             if (sample == null) {
                 entries.remove(path, entry);
                 treeChanged = true; // the next list() walks the tree
-                return Optional.empty();
+                return null;
             }
-            return Optional.of(sample);
+            return sample;
         }
     }
 

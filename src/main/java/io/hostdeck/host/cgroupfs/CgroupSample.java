@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param path          the cgroup's path as systemd names it: "/" or "/system.slice/foo.service"
  * @param readAtNanos   System.nanoTime() when it was read, for rates
+ * @param ioAtNanos     System.nanoTime() when its IO counters were read: a cgroup that runs has them
+ *                      read every {@value CgroupReader#COUNTERS_SECONDS} s, not every tick, and an IO
+ *                      rate is taken over the time between two reads of them
  * @param cpuUsageUsec  total CPU time (v2 cpu.stat usage_usec; v1 cpuacct.usage / 1000; hybrid: the
  *                      unified tree's cpu.stat, since v1 keeps no per-unit cpuacct there)
  * @param cpuUserUsec   user CPU time
@@ -44,6 +47,7 @@ import java.util.List;
 public record CgroupSample(
         String path,
         long readAtNanos,
+        long ioAtNanos,
         Long cpuUsageUsec,
         Long cpuUserUsec,
         Long cpuSystemUsec,
@@ -75,7 +79,7 @@ public record CgroupSample(
 
     /** The same counters with pressure read anew at {@code atNanos}. */
     public CgroupSample withPressure(long atNanos, Pressure cpu, Pressure memory, Pressure io) {
-        return new CgroupSample(path, atNanos, cpuUsageUsec, cpuUserUsec, cpuSystemUsec, cpuPeriods, cpuThrottled,
+        return new CgroupSample(path, atNanos, ioAtNanos, cpuUsageUsec, cpuUserUsec, cpuSystemUsec, cpuPeriods, cpuThrottled,
                 cpuThrottledUsec, cpuQuotaUsec, cpuPeriodUsec, cpuWeight, cpuShares, memoryBytes, memoryMax, memoryHigh,
                 memoryAnon, memoryFile, memoryInactiveFile, swapBytes, memoryFailcnt, oomEvents, oomKills, ioReadBytes,
                 ioWriteBytes, ioDevices, tasks, tasksMax, cpu, memory, io);

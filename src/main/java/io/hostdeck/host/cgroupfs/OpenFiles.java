@@ -31,6 +31,15 @@ final class OpenFiles {
         count.decrementAndGet();
     }
 
+    /**
+     * Whether less than half the budget is in use: only then does a cgroup that does not run keep
+     * its CPU file open, so that on a host with more cgroups than the budget holds the files of
+     * the cgroups that run, read every tick, are the ones kept open.
+     */
+    boolean roomy() {
+        return count.get() < max / 2;
+    }
+
     /** How many files are open now. */
     int count() {
         return count.get();

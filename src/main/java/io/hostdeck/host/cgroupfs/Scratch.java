@@ -89,9 +89,9 @@ final class Scratch {
         }
     }
 
-    CgroupSample sample(String path, long at) {
+    CgroupSample sample(String path, long at, long ioAt) {
         long[] v = values;
-        return new CgroupSample(path, at, box(v[0]), box(v[1]), box(v[2]), box(v[3]), box(v[4]), box(v[5]),
+        return new CgroupSample(path, at, ioAt, box(v[0]), box(v[1]), box(v[2]), box(v[3]), box(v[4]), box(v[5]),
                 box(v[6]), box(v[7]), box(v[8]), box(v[9]), box(v[10]), box(v[11]), box(v[12]), box(v[13]),
                 box(v[14]), box(v[23]), box(v[15]), box(v[16]), box(v[17]), box(v[18]), box(v[19]), box(v[20]),
                 ioDevices, box(v[21]), box(v[22]), cpuPressure, memoryPressure, ioPressure);

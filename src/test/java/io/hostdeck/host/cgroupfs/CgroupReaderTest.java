@@ -142,7 +142,7 @@ class CgroupReaderTest {
     }
 
     @Test
-    void aPollOfACgroupWhoseCpuTimeDidNotMoveIsThePreviousReadingAndOneThatMovedIsReadAfresh() throws IOException {
+    void aPollOfACgroupWhoseCpuTimeDidNotMoveIsThePreviousReadingAndOneThatMovedIsReadAfresh() throws Exception {
         v2Tree();
         reader = reader();
         Path busy = unified().resolve("hd.slice/busy.service");
@@ -158,9 +158,74 @@ class CgroupReaderTest {
         Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
         CgroupSample moved = reader.poll("/hd.slice/busy.service").orElseThrow();
         assertThat(moved).isNotSameAs(first);
-        assertThat(moved.memoryBytes()).isEqualTo(8192);
         assertThat(moved.cpuUsageUsec()).isGreaterThan(first.cpuUsageUsec());
+        assertThat(moved.memoryBytes()).as("a running cgroup's memory: every " + CgroupReader.COUNTERS_SECONDS
+                + " s, as read() read it just before").isEqualTo(4096);
         assertThat(moved.tasksMax()).as("limits carried between their reads").isEqualTo(first.tasksMax());
+
+        Thread.sleep(CgroupReader.COUNTERS_SECONDS * 1000L + 100);
+        Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 2"));
+        CgroupSample later = reader.poll("/hd.slice/busy.service").orElseThrow();
+        assertThat(later.memoryBytes()).isEqualTo(8192);
+        assertThat(later.ioAtNanos()).as("IO read again, and when").isGreaterThan(moved.ioAtNanos())
+                .isEqualTo(later.readAtNanos());
+        assertThat(moved.ioAtNanos()).as("IO as read before, with its time").isLessThan(moved.readAtNanos());
+    }
+
+    @Test
+    void aPollByIndexReadsTheCgroupOfThatPathAlsoAfterTheWalkChanged() throws IOException {
+        v2Tree();
+        reader = reader();
+        List<String> walk = reader.beginPass();
+        for (int i = 0; i < walk.size(); i++) {
+            assertThat(reader.poll(i, walk.get(i)).path()).isEqualTo(walk.get(i));
+        }
+        // a cgroup made before busy.service in the walk: the ones after it move one place on
+        Path made = unified().resolve("hd.slice/aaa.service");
+        put(made, "cgroup.controllers", "");
+        put(made, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        put(made, "cpu.stat", V2_LEAF_CPU_STAT);
+        put(unified(), "cgroup.stat", "nr_descendants 5\nnr_dying_descendants 0\n");
+        put(unified().resolve("hd.slice"), "cgroup.stat", "nr_descendants 4\nnr_dying_descendants 0\n");
+        List<String> next = reader.beginPass();
+        assertThat(next).hasSize(walk.size() + 1).contains("/hd.slice/aaa.service");
+        for (int i = 0; i < next.size(); i++) {
+            CgroupSample s = reader.poll(i, next.get(i));
+            assertThat(s.path()).isEqualTo(next.get(i));
+        }
+        assertThat(reader.poll(2, "/hd.slice/aaa.service").cpuUsageUsec()).isEqualTo(244002);
+        assertThat(reader.poll(0, "/hd.slice/busy.service").path()).as("a path not at that index: still its own cgroup")
+                .isEqualTo("/hd.slice/busy.service");
+        assertThat(reader.poll(99, "/hd.slice/nothere.service")).as("no such cgroup").isNull();
+    }
+
+    @Test
+    void aRunningCgroupsSlowCountersAreReadAgainOnlyOnceItsMemoryMoved() throws Exception {
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service");
+        Path leaf = unified().resolve("hd.slice/plain.slice/leaf.service");
+        noPressure(busy);
+        noPressure(leaf);
+        assertThat(reader.poll("/hd.slice/busy.service").orElseThrow().oomKills()).isZero();
+        assertThat(reader.poll("/hd.slice/plain.slice/leaf.service").orElseThrow().oomKills()).isEqualTo(1);
+
+        // an OOM kill frees memory; here the busy cgroup's count moves while its memory does not,
+        // which shows that the file was not read; the leaf's memory moved, and its count is read
+        Files.writeString(busy.resolve("memory.events"), V2_BUSY_MEMORY_EVENTS.replace("oom_kill 0", "oom_kill 5"));
+        Files.writeString(leaf.resolve("memory.events"), V2_OOM_MEMORY_EVENTS.replace("oom_kill 1", "oom_kill 2"));
+        Files.writeString(leaf.resolve("memory.current"), "8192\n");
+        Thread.sleep(CgroupReader.SLOW_SECONDS * 1000L + 100);
+        Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
+        Files.writeString(leaf.resolve("cpu.stat"), V2_LEAF_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
+
+        CgroupSample still = reader.poll("/hd.slice/busy.service").orElseThrow();
+        CgroupSample moved = reader.poll("/hd.slice/plain.slice/leaf.service").orElseThrow();
+        assertThat(still.memoryBytes()).isEqualTo(118784);
+        assertThat(still.oomKills()).as("memory unmoved: the slow counters as last read").isZero();
+        assertThat(moved.memoryBytes()).isEqualTo(8192);
+        assertThat(moved.oomKills()).isEqualTo(2);
+        assertThat(reader.read("/hd.slice/busy.service").orElseThrow().oomKills()).as("read() reads all").isEqualTo(5);
     }
 
     @Test
@@ -386,6 +451,29 @@ class CgroupReaderTest {
         }
         assertThat(reader.openFiles()).as("only cpu.stat, after %d still polls", CgroupReader.COOL_POLLS)
                 .isEqualTo(1);
+    }
+
+    @Test
+    void underATightBudgetACgroupThatStopsRunningGivesBackEvenItsCpuFile() throws IOException {
+        v2Tree();
+        reader = new CgroupReader(host(), 12, false); // 7 files of a running cgroup: more than half
+        Path busy = unified().resolve("hd.slice/busy.service");
+        String cpuStat = V2_BUSY_CPU_STAT;
+        for (int i = 0; i < 3; i++) {
+            cpuStat = cpuStat.replace("usage_usec ", "usage_usec 1");
+            Files.writeString(busy.resolve("cpu.stat"), cpuStat);
+            reader.poll("/hd.slice/busy.service");
+        }
+        assertThat(reader.openFiles()).as("running: its per-tick files").isEqualTo(7);
+        CgroupSample last = null;
+        for (int i = 0; i < CgroupReader.COOL_POLLS; i++) {
+            last = reader.poll("/hd.slice/busy.service").orElseThrow();
+        }
+        assertThat(reader.openFiles()).as("cool, past half the budget: none kept").isZero();
+        cpuStat = cpuStat.replace("usage_usec ", "usage_usec 1");
+        Files.writeString(busy.resolve("cpu.stat"), cpuStat);
+        assertThat(reader.poll("/hd.slice/busy.service").orElseThrow().cpuUsageUsec())
+                .as("still read, opened for the read").isGreaterThan(last.cpuUsageUsec());
     }
 
     @Test
