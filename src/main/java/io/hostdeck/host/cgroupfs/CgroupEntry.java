@@ -40,6 +40,8 @@ final class CgroupEntry {
     private long ioAt;
     /** The memory figure when the slow counters were last read: they are read again only once it moved. */
     private long slowMemory = NONE;
+    /** What descendants() found when last asked: -1 unknown. */
+    private long lastDescendants = -1;
     /** When the minute's refresh of a cgroup that does not run reads its limits again. */
     private long quietLimitsDueAt;
     private final long[] limits = new long[LIMIT_SLOTS.length];
@@ -119,7 +121,13 @@ final class CgroupEntry {
      * unknown, also when the file failed: the caller lists the directory instead.
      */
     synchronized long descendants(Scratch s) {
-        return retired ? -1 : files.descendants(s);
+        lastDescendants = retired ? -1 : files.descendants(s);
+        return lastDescendants;
+    }
+
+    /** Whether {@link #descendants} said, when last asked, that it has none (and it is not retired). */
+    synchronized boolean knownLeaf() {
+        return !retired && lastDescendants == 0;
     }
 
     /** Closes its files; a retired entry is never read again. */

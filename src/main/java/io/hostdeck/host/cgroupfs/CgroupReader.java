@@ -113,6 +113,13 @@ public class CgroupReader implements AutoCloseable {
     static final int PRESSURE_SECONDS = 4;
     static final long PRESSURE_NANOS = PRESSURE_SECONDS * 1_000_000_000L;
     static final int WALK_SECONDS = 60;
+    /**
+     * How often a walk due by the clock alone reads each known leaf's cgroup.stat (a leaf that got
+     * children changes the root's count, which walks the tree with this check at once). At 10,000
+     * cgroups reading them all every minute was a twentieth of the sampler's time.
+     */
+    static final int LEAF_CHECK_SECONDS = 300;
+    private static final long LEAF_CHECK_NANOS = LEAF_CHECK_SECONDS * 1_000_000_000L;
     private static final long WALK_NANOS = WALK_SECONDS * 1_000_000_000L;
     /** Polls in a row without CPU use after which a cgroup's per-tick files are closed. */
     static final int COOL_POLLS = 5;
@@ -141,6 +148,7 @@ public class CgroupReader implements AutoCloseable {
     private CgroupEntry[] walkedEntries = new CgroupEntry[0];
     private volatile long walkedDescendants = -1;
     private volatile long walkDueAt;
+    private volatile long leafCheckDueAt;
     private volatile boolean treeChanged;
     /** Counts beginPass() calls: a pass polls parents before children. */
     private volatile long pass;
@@ -217,26 +225,47 @@ public class CgroupReader implements AutoCloseable {
                 return last;
             }
         }
+        // due by the clock alone (the count the same, nothing found gone): the directories are
+        // listed for cgroups made as others went, but known leaves are taken as leaves, without
+        // reading each one's cgroup.stat, but every LEAF_CHECK_SECONDS
+        boolean clockOnly = pass && last != null && descendants >= 0 && descendants == walkedDescendants && !treeChanged;
+        boolean checkLeaves = !clockOnly || now - leafCheckDueAt >= 0;
         treeChanged = false;
-        List<String> paths = walk(l, scratch);
+        List<String> paths = walk(l, scratch, checkLeaves);
+        if (checkLeaves) {
+            leafCheckDueAt = now + LEAF_CHECK_NANOS;
+        }
+        walkedDescendants = descendants;
+        walkDueAt = now + WALK_NANOS;
+        if (last != null && paths.equals(last)) {
+            return last; // the same walk: the sampler's state by index stands
+        }
         if (pass) {
             walkedEntries = new CgroupEntry[paths.size()];
         }
         walked = Collections.unmodifiableList(paths);
-        walkedDescendants = descendants;
-        walkDueAt = now + WALK_NANOS;
         return walked;
     }
 
-    /** Lists the tree; a known leaf (cgroup2 says it has no descendants) is not listed again. */
-    private List<String> walk(CgroupLayout l, Scratch scratch) {
+    /** For tests: the next pass walks as the clock would make it, checking leaves or not. */
+    void walkDueNow(boolean checkLeaves) {
+        long now = System.nanoTime();
+        walkDueAt = now;
+        leafCheckDueAt = checkLeaves ? now : now + LEAF_CHECK_NANOS;
+    }
+
+    /**
+     * Lists the tree; a known leaf (cgroup2 says it has no descendants) is not listed again.
+     * {@code checkLeaves} false: a cgroup that was a leaf at the last check is taken as one.
+     */
+    private List<String> walk(CgroupLayout l, Scratch scratch, boolean checkLeaves) {
         List<String> paths = new ArrayList<>();
         ArrayDeque<String> pending = new ArrayDeque<>();
         pending.push("/");
         while (!pending.isEmpty()) {
             String path = pending.pop();
             CgroupEntry known = entries.get(path);
-            if (known != null && known.descendants(scratch) == 0) {
+            if (known != null && (checkLeaves ? known.descendants(scratch) == 0 : known.knownLeaf())) {
                 paths.add(path); // a leaf, still there: no need to list its directory
                 continue;
             }

@@ -200,6 +200,30 @@ class CgroupReaderTest {
     }
 
     @Test
+    void aWalkDueByTheClockAloneTakesKnownLeavesAsLeavesUntilTheirCheckIsDue() throws IOException {
+        v2Tree();
+        reader = reader();
+        List<String> first = reader.beginPass();
+        first.forEach(p -> reader.poll(p));
+        reader.walkDueNow(true);
+        assertThat(reader.beginPass()).as("walked again with every leaf checked: the same walk").isSameAs(first);
+        // a leaf got a child while another cgroup went, in one tick: the root's count is the same
+        Path busy = unified().resolve("hd.slice/busy.service");
+        Path child = busy.resolve("inner");
+        put(child, "cgroup.controllers", "");
+        put(child, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        put(child, "cpu.stat", V2_LEAF_CPU_STAT);
+        put(busy, "cgroup.stat", "nr_descendants 1\nnr_dying_descendants 0\n");
+
+        reader.walkDueNow(false);
+        assertThat(reader.beginPass()).as("the directories listed, known leaves taken as leaves: the same walk")
+                .isSameAs(first);
+        reader.walkDueNow(true);
+        assertThat(reader.beginPass()).as("the leaves' check due: the child is found")
+                .contains("/hd.slice/busy.service/inner").hasSize(first.size() + 1);
+    }
+
+    @Test
     void aRunningCgroupsSlowCountersAreReadAgainOnlyOnceItsMemoryMoved() throws Exception {
         v2Tree();
         reader = reader();
