@@ -42,6 +42,7 @@ final class CgroupEntry {
     private long slowMemory = NONE;
     /** What descendants() found when last asked: -1 unknown. */
     private long lastDescendants = -1;
+    private long lastDying = -1;
     /** When the minute's refresh of a cgroup that does not run reads its limits again. */
     private long quietLimitsDueAt;
     private final long[] limits = new long[LIMIT_SLOTS.length];
@@ -122,7 +123,13 @@ final class CgroupEntry {
      */
     synchronized long descendants(Scratch s) {
         lastDescendants = retired ? -1 : files.descendants(s);
+        lastDying = lastDescendants < 0 ? -1 : CgroupFiles.dying(s);
         return lastDescendants;
+    }
+
+    /** nr_dying_descendants when {@link #descendants} was last asked (-1: unknown). */
+    synchronized long dying() {
+        return lastDying;
     }
 
     /** Whether {@link #descendants} said, when last asked, that it has none (and it is not retired). */

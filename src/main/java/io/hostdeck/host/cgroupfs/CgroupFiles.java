@@ -290,6 +290,11 @@ final class CgroupFiles {
         return s.keyed[0] == NONE ? -1 : s.keyed[0];
     }
 
+    /** nr_dying_descendants as the last {@link #descendants} read it (in the scratch), or -1. */
+    static long dying(Scratch s) {
+        return s.keyed[1] == NONE ? -1 : s.keyed[1];
+    }
+
     private static boolean contains(String[] names, String name) {
         for (String n : names) {
             if (n.equals(name)) {

@@ -147,6 +147,7 @@ public class CgroupReader implements AutoCloseable {
     /** The entries of {@link #walked}, by index, as polls find them (the sampling thread's own). */
     private CgroupEntry[] walkedEntries = new CgroupEntry[0];
     private volatile long walkedDescendants = -1;
+    private volatile long walkedDying = -1;
     private volatile long walkDueAt;
     private volatile long leafCheckDueAt;
     private volatile boolean treeChanged;
@@ -217,17 +218,21 @@ public class CgroupReader implements AutoCloseable {
         long now = System.nanoTime();
         CgroupEntry root = entry("/");
         long descendants = root == null ? -1 : root.descendants(scratch);
+        // a cgroup removed and another made in one tick leave the live count as it was; the removed
+        // one is dying for a while (and is found gone only when it is read, which a parent's sum may spare)
+        long dying = root == null ? -1 : root.dying();
+        boolean dyingMoved = dying != walkedDying;
         List<String> last = walked;
         if (pass) {
             this.pass++;
             if (last != null && descendants >= 0 && descendants == walkedDescendants && !treeChanged
-                    && now - walkDueAt < 0) {
+                    && !dyingMoved && now - walkDueAt < 0) {
                 return last;
             }
         }
-        // due by the clock alone (the count the same, nothing found gone): the directories are
-        // listed for cgroups made as others went, but known leaves are taken as leaves, without
-        // reading each one's cgroup.stat, but every LEAF_CHECK_SECONDS
+        // due by the clock or the dying count alone (the live count the same, nothing found gone):
+        // the directories are listed for cgroups made as others went, but known leaves are taken as
+        // leaves, without reading each one's cgroup.stat, but every LEAF_CHECK_SECONDS
         boolean clockOnly = pass && last != null && descendants >= 0 && descendants == walkedDescendants && !treeChanged;
         boolean checkLeaves = !clockOnly || now - leafCheckDueAt >= 0;
         treeChanged = false;
@@ -236,6 +241,7 @@ public class CgroupReader implements AutoCloseable {
             leafCheckDueAt = now + LEAF_CHECK_NANOS;
         }
         walkedDescendants = descendants;
+        walkedDying = dying;
         walkDueAt = now + WALK_NANOS;
         if (last != null && paths.equals(last)) {
             return last; // the same walk: the sampler's state by index stands

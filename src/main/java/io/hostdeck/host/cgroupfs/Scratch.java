@@ -17,7 +17,7 @@ import io.hostdeck.host.cgroupfs.CgroupSample.Pressure;
 /** A thread's buffer and scratch values. */
 final class Scratch {
 
-    static final byte[][] CGROUP_STAT_KEYS = CgroupParsers.keys("nr_descendants");
+    static final byte[][] CGROUP_STAT_KEYS = CgroupParsers.keys("nr_descendants", "nr_dying_descendants");
     static final byte[][] CPU_STAT_KEYS = CgroupParsers.keys("usage_usec", "user_usec", "system_usec",
             "nr_periods", "nr_throttled", "throttled_usec");
     static final byte[][] CFS_STAT_KEYS = CgroupParsers.keys("nr_periods", "nr_throttled", "throttled_time");

@@ -200,6 +200,22 @@ class CgroupReaderTest {
     }
 
     @Test
+    void aCgroupMadeInTheTickAnotherWentIsListedAtTheNextPass() throws IOException {
+        v2Tree();
+        reader = reader();
+        List<String> first = reader.beginPass();
+        first.forEach(p -> reader.poll(p));
+        assertThat(reader.beginPass()).as("nothing changed").isSameAs(first);
+        // one went (dying now) and one came: the live count is the same
+        Path made = unified().resolve("hd.slice/new.service");
+        put(made, "cgroup.controllers", "");
+        put(made, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        put(made, "cpu.stat", V2_LEAF_CPU_STAT);
+        put(unified(), "cgroup.stat", "nr_descendants 4\nnr_dying_descendants 1\n");
+        assertThat(reader.beginPass()).contains("/hd.slice/new.service");
+    }
+
+    @Test
     void aWalkDueByTheClockAloneTakesKnownLeavesAsLeavesUntilTheirCheckIsDue() throws IOException {
         v2Tree();
         reader = reader();
