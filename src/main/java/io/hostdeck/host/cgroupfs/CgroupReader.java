@@ -233,8 +233,8 @@ public class CgroupReader implements AutoCloseable {
         // due by the clock or the dying count alone (the live count the same, nothing found gone):
         // the directories are listed for cgroups made as others went, but known leaves are taken as
         // leaves, without reading each one's cgroup.stat, but every LEAF_CHECK_SECONDS
-        boolean clockOnly = pass && last != null && descendants >= 0 && descendants == walkedDescendants && !treeChanged;
-        boolean checkLeaves = !clockOnly || now - leafCheckDueAt >= 0;
+        boolean liveCountSame = pass && last != null && descendants >= 0 && descendants == walkedDescendants && !treeChanged;
+        boolean checkLeaves = !liveCountSame || now - leafCheckDueAt >= 0;
         treeChanged = false;
         List<String> paths = walk(l, scratch, checkLeaves);
         if (checkLeaves) {

@@ -182,9 +182,7 @@ class CgroupReaderTest {
         }
         // a cgroup made before busy.service in the walk: the ones after it move one place on
         Path made = unified().resolve("hd.slice/aaa.service");
-        put(made, "cgroup.controllers", "");
-        put(made, "cgroup.stat", HY_CGROUP_STAT_LEAF);
-        put(made, "cpu.stat", V2_LEAF_CPU_STAT);
+        leafMade(made);
         put(unified(), "cgroup.stat", "nr_descendants 5\nnr_dying_descendants 0\n");
         put(unified().resolve("hd.slice"), "cgroup.stat", "nr_descendants 4\nnr_dying_descendants 0\n");
         List<String> next = reader.beginPass();
@@ -208,9 +206,7 @@ class CgroupReaderTest {
         assertThat(reader.beginPass()).as("nothing changed").isSameAs(first);
         // one went (dying now) and one came: the live count is the same
         Path made = unified().resolve("hd.slice/new.service");
-        put(made, "cgroup.controllers", "");
-        put(made, "cgroup.stat", HY_CGROUP_STAT_LEAF);
-        put(made, "cpu.stat", V2_LEAF_CPU_STAT);
+        leafMade(made);
         put(unified(), "cgroup.stat", "nr_descendants 4\nnr_dying_descendants 1\n");
         assertThat(reader.beginPass()).contains("/hd.slice/new.service");
     }
@@ -226,9 +222,7 @@ class CgroupReaderTest {
         // a leaf got a child while another cgroup went, in one tick: the root's count is the same
         Path busy = unified().resolve("hd.slice/busy.service");
         Path child = busy.resolve("inner");
-        put(child, "cgroup.controllers", "");
-        put(child, "cgroup.stat", HY_CGROUP_STAT_LEAF);
-        put(child, "cpu.stat", V2_LEAF_CPU_STAT);
+        leafMade(child);
         put(busy, "cgroup.stat", "nr_descendants 1\nnr_dying_descendants 0\n");
 
         reader.walkDueNow(false);
@@ -456,6 +450,13 @@ class CgroupReaderTest {
         for (Path above : List.of(unified(), slice)) {
             Files.writeString(above.resolve("cpu.stat"), V2_ROOT_CPU_STAT.replace("usage_usec ", "usage_usec " + work));
         }
+    }
+
+    /** A cgroup with no controllers of its own and the files the walk and a CPU poll read. */
+    private static void leafMade(Path cgroup) throws IOException {
+        put(cgroup, "cgroup.controllers", "");
+        put(cgroup, "cgroup.stat", HY_CGROUP_STAT_LEAF);
+        put(cgroup, "cpu.stat", V2_LEAF_CPU_STAT);
     }
 
     private static void noPressure(Path cgroup) throws IOException {
