@@ -38,6 +38,12 @@ final class CgroupEntry {
     /** When a running cgroup's memory, IO and tasks are read next, and when its IO was last read. */
     private long countersDueAt;
     private long ioAt;
+    /**
+     * Whether the CPU time moved after memory, IO and tasks were last read: they are read once more
+     * when due although the cgroup no longer runs, so that what a cgroup did in its last seconds of
+     * work (a service's first fork, its processes' exit) shows, not what it had before.
+     */
+    private boolean countersBehind;
     /** The memory figure when the slow counters were last read: they are read again only once it moved. */
     private long slowMemory = NONE;
     /** What descendants() found when last asked: -1 unknown. */
@@ -166,7 +172,8 @@ final class CgroupEntry {
         long at = now;
         boolean refreshDue = last == null || now - refreshDueAt >= 0;
         boolean limitsDue = refreshDue || limitsTold;
-        if (poll && !limitsDue && (summedStillInPass == pass
+        boolean catchUp = countersBehind && now - countersDueAt >= 0;
+        if (poll && !limitsDue && !catchUp && (summedStillInPass == pass
                 || parent != null && !parent.retired && parent.stillInPass == pass)) {
             // CPU time counts the whole subtree: the parent did not run this pass, so neither did
             // this; or the parent's sum showed that none of its cool children ran (sumChildren)
@@ -174,7 +181,7 @@ final class CgroupEntry {
             countStill();
             return stillOrPressure(s, now, at);
         }
-        if (poll && !limitsDue && stillPolls >= CgroupReader.COOL_POLLS && (pass & 1) == 1) {
+        if (poll && !limitsDue && !catchUp && stillPolls >= CgroupReader.COOL_POLLS && (pass & 1) == 1) {
             // cool (no CPU for COOL_POLLS polls): read every other pass, so that on a host whose
             // parents are always busy the idle leaves cost half; one that starts working shows
             // within two ticks, its rate over both. Unknown this pass: its children read themselves.
@@ -203,10 +210,10 @@ final class CgroupEntry {
             stillPolls = 0;
             files.warm();
         }
-        if (still && !full) {
+        if (still && !full && !catchUp) {
             return stillOrPressure(s, now, at);
         }
-        if (still && poll && refreshDue && !limitsTold && !s.stale && last != null
+        if (still && poll && refreshDue && !catchUp && !limitsTold && !s.stale && last != null
                 && stillPolls >= CgroupReader.COOL_POLLS) {
             return quietRefresh(s, v, now, at);
         }
@@ -341,7 +348,7 @@ final class CgroupEntry {
 
     /** Cool with nothing due: a poll would not read it on an odd pass. Under the monitor. */
     private boolean skipsWhenCool(long now) {
-        return stillPolls >= CgroupReader.COOL_POLLS && lastUsage != NONE && !limitsTold
+        return stillPolls >= CgroupReader.COOL_POLLS && lastUsage != NONE && !limitsTold && !countersBehind
                 && now - refreshDueAt < 0;
     }
 
@@ -413,6 +420,7 @@ final class CgroupEntry {
      */
     private void perTick(Scratch s, long[] v, boolean full, long now, long at) {
         boolean due = full || now - countersDueAt >= 0;
+        countersBehind = !due; // not due: the CPU time moved since they were read (see sample)
         if (due) {
             countersDueAt = next(now, CgroupReader.COUNTERS_NANOS);
             ioAt = at;

@@ -35,7 +35,7 @@ import io.hostdeck.host.HostProperties;
  * pressure every {@value #PRESSURE_SECONDS} s (twice the kernel's own update period) while any of it is
  * above zero, so that tasks stuck waiting on IO or memory show although they use no CPU. A
  * cgroup that runs has its CPU time read on every poll, its memory, IO and tasks every
- * {@value #COUNTERS_SECONDS} s, its throttling on every poll only when it has a CPU quota, its
+ * {@value #COUNTERS_SECONDS} s and once more after it stopped (what it did last shows), its throttling on every poll only when it has a CPU quota, its
  * pressure every {@value #PRESSURE_SECONDS} s, and these files are kept open while it keeps
  * running; the slow counters (memory.stat, swap, failcnt, OOM) are read every
  * {@value #SLOW_SECONDS} s while its memory moves, and never kept open. Each cgroup keeps these schedules at its own random

@@ -173,6 +173,31 @@ class CgroupReaderTest {
     }
 
     @Test
+    void aCgroupThatStopsRunningBetweenTwoReadsOfItsCountersHasThemReadOnceMore() throws Exception {
+        // a service's first reading can come before its first fork (its cgroup is made first); its
+        // CPU then moves once and stops: the tasks read before must not stand until the refresh
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service");
+        noPressure(busy);
+        CgroupSample first = reader.poll("/hd.slice/busy.service").orElseThrow();
+
+        Files.writeString(busy.resolve("pids.current"), "7\n");
+        Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
+        CgroupSample moved = reader.poll("/hd.slice/busy.service").orElseThrow();
+        assertThat(moved.tasks()).as("not due yet: as read before").isEqualTo(first.tasks()).isNotEqualTo(7);
+        assertThat(reader.poll("/hd.slice/busy.service")).as("stopped, counters not due: not re-read").containsSame(moved);
+
+        Thread.sleep(CgroupReader.COUNTERS_SECONDS * 1000L + 100);
+        CgroupSample caughtUp = reader.poll("/hd.slice/busy.service").orElseThrow();
+        assertThat(caughtUp.tasks()).as("read once more after it stopped").isEqualTo(7);
+        assertThat(caughtUp.cpuUsageUsec()).isEqualTo(moved.cpuUsageUsec());
+        Files.writeString(busy.resolve("pids.current"), "9\n");
+        Thread.sleep(CgroupReader.COUNTERS_SECONDS * 1000L + 100);
+        assertThat(reader.poll("/hd.slice/busy.service")).as("once: idle since, not re-read").containsSame(caughtUp);
+    }
+
+    @Test
     void aPollByIndexReadsTheCgroupOfThatPathAlsoAfterTheWalkChanged() throws IOException {
         v2Tree();
         reader = reader();
