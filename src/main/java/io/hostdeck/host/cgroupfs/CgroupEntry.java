@@ -59,6 +59,11 @@ final class CgroupEntry {
     private Pressure ioPressure;
     /** Whether any of the three was above zero when last read (checked on every still poll). */
     private boolean pressureAboveZero;
+    /**
+     * How long after a re-read of an idle cgroup's pressure the next comes: doubled while its stall
+     * totals stay the same (the averages only decay then), back to the first interval when they move.
+     */
+    private long pressureBackoff = CgroupReader.PRESSURE_NANOS;
     /** The last reading's bytes per device, kept so that an unchanged list is not made again. */
     private List<IoDevice> ioDevices;
     private CgroupSample last;
@@ -220,6 +225,7 @@ final class CgroupEntry {
         perTick(s, v, full, now, at);
         if (full || now - pressureDueAt >= 0) {
             readPressure(s, now);
+            pressureBackoff = CgroupReader.PRESSURE_NANOS;
         }
         s.cpuPressure = cpuPressure;
         s.memoryPressure = memoryPressure;
@@ -507,9 +513,18 @@ final class CgroupEntry {
         if (pressureAboveZero && now - pressureDueAt >= 0) {
             s.stale = false;
             s.gone = false;
+            Pressure cpuWas = cpuPressure;
+            Pressure memoryWas = memoryPressure;
+            Pressure ioWas = ioPressure;
             readPressure(s, now);
             if (s.gone) {
                 return null;
+            }
+            if (sameTotals(cpuWas, cpuPressure) && sameTotals(memoryWas, memoryPressure) && sameTotals(ioWas, ioPressure)) {
+                pressureBackoff = Math.min(2 * pressureBackoff, CgroupReader.PRESSURE_BACKOFF_NANOS);
+                pressureDueAt = now + pressureBackoff;
+            } else {
+                pressureBackoff = CgroupReader.PRESSURE_NANOS;
             }
             last = last.withPressure(at, cpuPressure, memoryPressure, ioPressure);
         }
@@ -528,6 +543,14 @@ final class CgroupEntry {
         ioPressure = cgroup2 ? files.pressure(Knob.IO_PRESSURE, s) : null;
         pressureAboveZero = aboveZero(cpuPressure) || aboveZero(memoryPressure) || aboveZero(ioPressure);
         pressureDueAt = next(now, CgroupReader.PRESSURE_NANOS);
+    }
+
+    /** Whether no task stalled between the two readings (both absent counts as the same). */
+    private static boolean sameTotals(Pressure was, Pressure now) {
+        if (was == null || now == null) {
+            return was == now;
+        }
+        return was.someTotalUsec() == now.someTotalUsec() && java.util.Objects.equals(was.fullTotalUsec(), now.fullTotalUsec());
     }
 
     private static boolean aboveZero(Pressure p) {

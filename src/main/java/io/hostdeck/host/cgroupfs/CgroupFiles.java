@@ -134,9 +134,8 @@ final class CgroupFiles {
 
     /**
      * Whether knob k's file stays open between reads: the file that tells whether the cgroup
-     * ran (a cool cgroup's only while less than half the budget is in use: at 10,000 cgroups and
-     * a budget of 15,000 files they took the room of the files of the cgroups that run, read four
-     * times as often), the root's cgroup.stat (read every tick), and the other per-tick files of
+     * ran (a cool cgroup's only while less than seven eighths of the budget is in use: the rest
+     * is for the files of the cgroups that start running, {@link OpenFiles#roomy}), the root's cgroup.stat (read every tick), and the other per-tick files of
      * a cgroup that runs.
      */
     private boolean keep(Knob k) {

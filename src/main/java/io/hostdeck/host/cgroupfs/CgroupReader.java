@@ -33,7 +33,9 @@ import io.hostdeck.host.HostProperties;
  * without the cgroup running (reclaim, writeback, limits set by others), as cAdvisor does for idle
  * containers — a cool cgroup's refresh reads only those files; and its
  * pressure every {@value #PRESSURE_SECONDS} s (twice the kernel's own update period) while any of it is
- * above zero, so that tasks stuck waiting on IO or memory show although they use no CPU. A
+ * above zero, so that tasks stuck waiting on IO or memory show although they use no CPU — at twice
+ * the interval after each re-read that found the stall totals unchanged, up to
+ * {@value #PRESSURE_BACKOFF_SECONDS} s. A
  * cgroup that runs has its CPU time read on every poll, its memory, IO and tasks every
  * {@value #COUNTERS_SECONDS} s and once more after it stopped (what it did last shows), its throttling on every poll only when it has a CPU quota, its
  * pressure every {@value #PRESSURE_SECONDS} s, and these files are kept open while it keeps
@@ -112,6 +114,15 @@ public class CgroupReader implements AutoCloseable {
      */
     static final int PRESSURE_SECONDS = 4;
     static final long PRESSURE_NANOS = PRESSURE_SECONDS * 1_000_000_000L;
+    /**
+     * The longest wait between re-reads of the pressure of a cgroup that does not run, while its
+     * stall totals stay the same (read at 4, 8, 16, 32 s ...): its averages then only decay, which
+     * took a minute of reads every 4 s for each of the ~1,500 cgroups a worker had just left at
+     * 10,000. A stall that starts meanwhile shows within this time (one in a cgroup whose pressure
+     * is zero: at the minute's refresh); the decaying average shown is at most this old.
+     */
+    static final int PRESSURE_BACKOFF_SECONDS = 32;
+    static final long PRESSURE_BACKOFF_NANOS = PRESSURE_BACKOFF_SECONDS * 1_000_000_000L;
     static final int WALK_SECONDS = 60;
     /**
      * How often a walk due by the clock alone reads each known leaf's cgroup.stat (a leaf that got
@@ -121,8 +132,13 @@ public class CgroupReader implements AutoCloseable {
     static final int LEAF_CHECK_SECONDS = 300;
     private static final long LEAF_CHECK_NANOS = LEAF_CHECK_SECONDS * 1_000_000_000L;
     private static final long WALK_NANOS = WALK_SECONDS * 1_000_000_000L;
-    /** Polls in a row without CPU use after which a cgroup's per-tick files are closed. */
-    static final int COOL_POLLS = 5;
+    /**
+     * Polls in a row without CPU use after which a cgroup is cool: its per-tick files are closed and
+     * it is read every other pass. Two: a cgroup that stopped is read in full once more (its
+     * counters' last figures), and on a host whose active set changes, 100 cgroups stopping a second
+     * at 10,000 kept 500 still cgroups read every tick, and their files open, with five.
+     */
+    static final int COOL_POLLS = 2;
     /**
      * Passes for which what a parent's children used when all were last read together stands
      * (CgroupEntry#sumChildren), so a cool cgroup is read at least every ~31 s. Renewing it every

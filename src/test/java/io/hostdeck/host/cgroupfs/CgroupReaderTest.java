@@ -310,6 +310,27 @@ class CgroupReaderTest {
     }
 
     @Test
+    void anIdleCgroupWhoseStallTotalsStoppedHasItsPressureReadAtDoublingIntervals() throws Exception {
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service"); // cpu.pressure some avg10=22.63
+        CgroupSample first = reader.poll("/hd.slice/busy.service").orElseThrow();
+        Thread.sleep(CgroupReader.PRESSURE_SECONDS * 1000L + 100);
+        CgroupSample again = reader.poll("/hd.slice/busy.service").orElseThrow();
+        assertThat(again.readAtNanos()).as("re-read after %d s", CgroupReader.PRESSURE_SECONDS)
+                .isGreaterThan(first.readAtNanos());
+
+        // the totals were the same: the next re-read waits twice as long
+        Files.writeString(busy.resolve("io.pressure"), HY_IO_PRESSURE); // a stall starts
+        Thread.sleep(CgroupReader.PRESSURE_SECONDS * 1000L + 100);
+        assertThat(reader.poll("/hd.slice/busy.service")).as("not yet").containsSame(again);
+        Thread.sleep(CgroupReader.PRESSURE_SECONDS * 1000L + 100);
+        CgroupSample later = reader.poll("/hd.slice/busy.service").orElseThrow();
+        assertThat(later.ioPressure().someAvg10()).as("after twice the interval").isEqualTo(0.24);
+        assertThat(later.cpuUsageUsec()).isEqualTo(first.cpuUsageUsec());
+    }
+
+    @Test
     void theChildrenOfACgroupThatDidNotRunAreNotReadAtAll() throws IOException {
         v2Tree();
         reader = reader();
@@ -339,9 +360,9 @@ class CgroupReaderTest {
         noPressure(busy);
         int work = 10;
         CgroupSample first = null;
-        // passes 1 to 6: the parents work at every pass (as system.slice does), the leaf does not;
-        // after COOL_POLLS still polls the leaf is cool
-        for (int i = 0; i < CgroupReader.COOL_POLLS + 1; i++) {
+        // the first passes: the parents work at every pass (as system.slice does), the leaf does
+        // not; after COOL_POLLS still polls the leaf is cool; an even number of them, so the next is odd
+        for (int i = 0; i < coolingPasses(); i++) {
             parentsWork(slice, work++);
             CgroupSample s = pass().get("/hd.slice/busy.service");
             first = first == null ? s : first;
@@ -352,7 +373,7 @@ class CgroupReaderTest {
             parentsWork(slice, work++);
             shown.add(pass().get("/hd.slice/busy.service").cpuUsageUsec() > first.cpuUsageUsec());
         }
-        assertThat(shown).as("pass 7 leaves the cool leaf unread; pass 8 shows its work: within two ticks")
+        assertThat(shown).as("the odd pass leaves the cool leaf unread; the even one shows its work: within two ticks")
                 .containsExactly(false, true);
     }
 
@@ -364,8 +385,8 @@ class CgroupReaderTest {
         long plainTime = 500_000;
         int i = 0;
         CgroupSample first = null;
-        // passes 1 to 6: the busy sibling works; the slice's time is its own (constant) plus its children's
-        for (; i < CgroupReader.COOL_POLLS + 1; i++) {
+        // the first passes: the busy sibling works; the slice's time is its own (constant) plus its children's
+        for (; i < coolingPasses(); i++) {
             family(slice, busy, plainTime, 0, i);
             first = pass().get("/hd.slice/plain.slice");
         }
@@ -378,11 +399,15 @@ class CgroupReaderTest {
             family(slice, busy, plainTime, p % 2, i);
             seen.add(pass().get("/hd.slice/plain.slice").cpuUsageUsec());
         }
-        List<Long> expected = new java.util.ArrayList<>(java.util.Collections.nCopies(CgroupReader.ANCHOR_PASSES + 1,
-                first.cpuUsageUsec()));
-        expected.add(plainTime + 777);
-        assertThat(seen).as("passes 7 to 17 leave it unread (the old way read it at 8, 10, ...); the anchor set at pass "
-                + "6 serves 10 passes, so pass 18 (even) reads it").containsExactlyElementsOf(expected);
+        // the anchor was set at the last even pass before plain.slice cooled, at most two before the
+        // first of these; seen.get(k) is pass coolingPasses() + 1 + k
+        int k = seen.indexOf(plainTime + 777);
+        assertThat(k).as("read in the end: %s", seen).isPositive();
+        assertThat(seen.subList(0, k)).containsOnly(first.cpuUsageUsec());
+        assertThat(seen.subList(k, seen.size())).containsOnly(plainTime + 777);
+        assertThat(k).as("unread while the anchor serves (the old way read it at the next even pass)")
+                .isGreaterThanOrEqualTo(CgroupReader.ANCHOR_PASSES - coolingPasses());
+        assertThat((coolingPasses() + 1 + k) % 2).as("read at an even pass, the first after the anchor ran out").isZero();
     }
 
     @Test
@@ -391,7 +416,7 @@ class CgroupReaderTest {
         Path plain = slice.resolve("plain.slice");
         long[] busy = { 1_000_000 };
         int i = 0;
-        for (; i < CgroupReader.COOL_POLLS + 1; i++) {
+        for (; i < coolingPasses(); i++) {
             family(slice, busy, 500_000, 0, i);
             pass();
         }
@@ -418,7 +443,7 @@ class CgroupReaderTest {
         Path plain = slice.resolve("plain.slice");
         long[] busy = { 1_000_000 };
         int i = 0;
-        for (; i < CgroupReader.COOL_POLLS + 3; i++) { // cool, and left unread (passes 7, 8) by the sum
+        for (; i < coolingPasses() + 2; i++) { // cool, and left unread (the next two passes) by the sum
             family(slice, busy, 500_000, 0, i);
             assertThat(pass().get("/hd.slice/plain.slice").cpuUsageUsec()).isEqualTo(500_000);
         }
@@ -436,6 +461,15 @@ class CgroupReaderTest {
                 pass();
             }
         }
+    }
+
+    /**
+     * Passes after which a cgroup that stopped is cool (COOL_POLLS still polls after its first
+     * reading), rounded up to an even number so that the next pass is one that skips cool cgroups.
+     */
+    private static int coolingPasses() {
+        int n = CgroupReader.COOL_POLLS + 1;
+        return n + n % 2;
     }
 
     /**
@@ -522,7 +556,7 @@ class CgroupReaderTest {
     @Test
     void underATightBudgetACgroupThatStopsRunningGivesBackEvenItsCpuFile() throws IOException {
         v2Tree();
-        reader = new CgroupReader(host(), 12, false); // 7 files of a running cgroup: more than half
+        reader = new CgroupReader(host(), 8, false); // 7 files of a running cgroup: seven eighths
         Path busy = unified().resolve("hd.slice/busy.service");
         String cpuStat = V2_BUSY_CPU_STAT;
         for (int i = 0; i < 3; i++) {
@@ -535,11 +569,29 @@ class CgroupReaderTest {
         for (int i = 0; i < CgroupReader.COOL_POLLS; i++) {
             last = reader.poll("/hd.slice/busy.service").orElseThrow();
         }
-        assertThat(reader.openFiles()).as("cool, past half the budget: none kept").isZero();
+        assertThat(reader.openFiles()).as("cool, at seven eighths of the budget: none kept").isZero();
         cpuStat = cpuStat.replace("usage_usec ", "usage_usec 1");
         Files.writeString(busy.resolve("cpu.stat"), cpuStat);
         assertThat(reader.poll("/hd.slice/busy.service").orElseThrow().cpuUsageUsec())
                 .as("still read, opened for the read").isGreaterThan(last.cpuUsageUsec());
+    }
+
+    @Test
+    void aCoolCgroupKeepsItsCpuFileWhileBelowSevenEighthsOfTheBudget() throws IOException {
+        v2Tree();
+        reader = new CgroupReader(host(), 10, false); // 7 files of a running cgroup: past half, below 7/8
+        Path busy = unified().resolve("hd.slice/busy.service");
+        String cpuStat = V2_BUSY_CPU_STAT;
+        for (int i = 0; i < 3; i++) {
+            cpuStat = cpuStat.replace("usage_usec ", "usage_usec 1");
+            Files.writeString(busy.resolve("cpu.stat"), cpuStat);
+            reader.poll("/hd.slice/busy.service");
+        }
+        assertThat(reader.openFiles()).as("running: its per-tick files").isEqualTo(7);
+        for (int i = 0; i < CgroupReader.COOL_POLLS; i++) {
+            reader.poll("/hd.slice/busy.service");
+        }
+        assertThat(reader.openFiles()).as("cool: its CPU file kept, the budget being far from spent").isEqualTo(1);
     }
 
     @Test
