@@ -264,8 +264,10 @@ final class CgroupEntry {
      * is what it was when all of them were last read together (the anchor) — give or take a µs for
      * each child whose time has moved since, the rounding — neither its own processes nor any cool
      * child ran: they are known not to have run this pass, and are not read. Otherwise, on an even
-     * pass (when cool children are read anyway) they are all read now, and that is the new anchor;
-     * on an odd pass they are left for the next, as before. An anchor serves at most
+     * pass (when cool children are read anyway): when its time grew by more than that, the cool
+     * children are read one by one until their growth accounts for it, and the rest are known not
+     * to have run; when they are all read, that is the new anchor. On an odd pass they are left for
+     * the next, as before. An anchor serves at most
      * {@value CgroupReader#ANCHOR_PASSES} passes, so a cool cgroup is read at least that often.
      *
      * <p>What this can miss: work that a sibling's work between this cgroup's read and the
@@ -318,11 +320,32 @@ final class CgroupEntry {
             return;
         }
         if (coolDue) {
-            for (CgroupEntry c : cool) {
+            // CPU time only grows: when this cgroup's grew by more than its known children's, the
+            // cool children read one by one until their growth explains it leave the rest known not
+            // to have run (a cool cgroup that starts working is found after half of them on average)
+            boolean search = anchored && usage - known - anchorOwn > moved;
+            for (int k = 0; k < cool.size(); k++) {
+                CgroupEntry c = cool.get(k);
                 synchronized (c) {
+                    long was = c.lastUsage;
                     if (c.retired || !c.prefetch(s, pass)) {
                         return;
                     }
+                    long time = c.prefetched[0];
+                    known += time - was;
+                    if (was == c.anchorUsage && time != c.anchorUsage) {
+                        moved++;
+                    }
+                }
+                if (search && Math.abs(usage - known - anchorOwn) <= moved) {
+                    for (int rest = k + 1; rest < cool.size(); rest++) {
+                        CgroupEntry c2 = cool.get(rest);
+                        synchronized (c2) {
+                            c2.summedStillInPass = pass;
+                        }
+                    }
+                    s.summedStill += cool.size() - k - 1;
+                    return; // the anchor stands: not all were read
                 }
             }
             anchor(usage, pass);

@@ -463,6 +463,46 @@ class CgroupReaderTest {
         }
     }
 
+    @Test
+    void aCoolCgroupThatStartsWorkingIsFoundWithoutReadingTheCoolSiblingsAfterIt() throws IOException {
+        Path slice = family();
+        List<String> services = new java.util.ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            Path c = slice.resolve("c" + n + ".service");
+            leafMade(c);
+            put(c, "cpu.stat", cpuStat(100_000));
+            noPressure(c);
+            services.add("/hd.slice/c" + n + ".service");
+        }
+        long[] busy = { 1_000_000 };
+        long children = 500_000 + 4 * 100_000; // plain.slice and the four services
+        int i = 0;
+        List<String> walk = null;
+        for (; i < coolingPasses(); i++) {
+            family(slice, busy, children, 0, i);
+            pass();
+            walk = reader.beginPass(); // the same list the next pass takes
+        }
+        List<String> inOrder = walk.stream().filter(services::contains).toList();
+        String runner = inOrder.get(0);
+        // the runner works (in its file and its parent's); each sibling after it gets a mark in its
+        // own file only, which shows whether it was read
+        Files.writeString(unified().resolve(runner.substring(1) + "/cpu.stat"), cpuStat(100_000 + 5_000));
+        for (String after : inOrder.subList(1, inOrder.size())) {
+            Files.writeString(unified().resolve(after.substring(1) + "/cpu.stat"), cpuStat(100_777));
+        }
+        List<java.util.Map<String, CgroupSample>> passes = new java.util.ArrayList<>();
+        for (int p = 0; p < 2; p++, i++) {
+            family(slice, busy, children + 5_000, 0, i);
+            passes.add(pass());
+        }
+        assertThat(passes.get(1).get(runner).cpuUsageUsec()).as("its work shows within two passes").isEqualTo(105_000);
+        for (String after : inOrder.subList(1, inOrder.size())) {
+            assertThat(passes.get(1).get(after).cpuUsageUsec()).as("%s: after the runner, not read", after)
+                    .isEqualTo(100_000);
+        }
+    }
+
     /**
      * Passes after which a cgroup that stopped is cool (COOL_POLLS still polls after its first
      * reading), rounded up to an even number so that the next pass is one that skips cool cgroups.
