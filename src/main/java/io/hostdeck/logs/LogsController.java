@@ -78,8 +78,7 @@ class LogsController implements org.springframework.beans.factory.DisposableBean
         try (var slot = quota.forPage(filter, user())) {
             // journalctl starts now, the user being authorized and the filter known; the page's frame
             // (head, nav, filter form) is rendered meanwhile, and what the entries decide waits for them
-            CompletableFuture<Shown> shown = CompletableFuture.supplyAsync(
-                    () -> shown(filter, before, after, at, q), pages);
+            CompletableFuture<Shown> shown = CompletableFuture.supplyAsync(() -> shown(filter, before, after, at, q), pages);
             model.addAttribute("filter", filter);
             model.addAttribute("filterQuery", q);
             model.addAttribute("priorities", LogFilter.PRIORITIES);
