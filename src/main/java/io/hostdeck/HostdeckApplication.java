@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class HostdeckApplication {
 
     public static void main(String[] args) {
+        ProcessLaunch.apply(); // before any process starts: the JDK reads it once
         SpringApplication.run(HostdeckApplication.class, args);
     }
 }

@@ -32,7 +32,8 @@ final class EntryHtml {
         return b.toString();
     }
 
-    private static void entry(StringBuilder b, LogRow r) {
+    /** One entry, appended to {@code b}: a page's entries one by one, as they are read. */
+    static void entry(StringBuilder b, LogRow r) {
         b.append("<details class=\"entry p").append(r.priority()).append(r.at() ? " at\"" : "\"");
         attr(b, "data-cursor", r.cursor());
         if (r.at()) {

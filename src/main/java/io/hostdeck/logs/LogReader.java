@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.springframework.stereotype.Service;
 
@@ -44,23 +45,40 @@ class LogReader {
      * or the newest. What the log view and the API both serve.
      */
     LogPage page(LogFilter filter, String before, String after, String at) {
+        return page(filter, before, after, at, row -> { });
+    }
+
+    /**
+     * {@link #page(LogFilter, String, String, String)}, handing each row of the page to {@code shown}
+     * in the page's order: the newest page's as its entry comes, while journalctl reads the next
+     * ones (the log view writes their HTML meanwhile), the others' when the page is read.
+     */
+    LogPage page(LogFilter filter, String before, String after, String at, Consumer<LogRow> shown) {
         if ((before != null ? 1 : 0) + (after != null ? 1 : 0) + (at != null ? 1 : 0) > 1) {
             throw new InvalidInputException(at != null ? "at" : "after", "use only one of before, after and at");
         }
-        return before != null ? before(filter, before)
-                : after != null ? after(filter, after)
-                : at != null ? at(filter, at)
-                : newest(filter);
+        if (before == null && after == null && at == null) {
+            return newest(filter, shown);
+        }
+        LogPage page = before != null ? before(filter, before) : after != null ? after(filter, after) : at(filter, at);
+        page.rows().forEach(shown);
+        return page;
     }
 
     LogPage newest(LogFilter filter) {
+        return newest(filter, row -> { });
+    }
+
+    private LogPage newest(LogFilter filter, Consumer<LogRow> shown) {
         ZoneId zone = zone();
         String base = permalinkBase(filter);
         // each row is made as its entry comes, while journalctl reads the next ones
         List<LogRow> rows = new ArrayList<>(PAGE);
         List<JournalEntry> entries = journal.newest(filter.query(zone, Instant.now()).summary(), PAGE + 1, e -> {
             if (rows.size() < PAGE) {
-                rows.add(LogRow.of(e, zone, base, false));
+                LogRow row = LogRow.of(e, zone, base, false);
+                rows.add(row);
+                shown.accept(row);
             }
         });
         boolean more = entries.size() > PAGE;

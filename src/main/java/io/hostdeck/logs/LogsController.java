@@ -62,9 +62,13 @@ class LogsController implements org.springframework.beans.factory.DisposableBean
         this.journal = journal;
     }
 
+    /** Where the page's template has the entries, which are written there as bytes (RenderedPage#write). */
+    static final String ENTRIES = "<hostdeck-log-entries/>";
+
     @GetMapping("/logs")
-    ResponseEntity<String> logs(@RequestParam MultiValueMap<String, String> params, Model model,
-            jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
+    void logs(@RequestParam MultiValueMap<String, String> params, Model model,
+            jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+            throws java.io.IOException {
         known(params, Set.of());
         LogFilter filter = LogFilter.parse(params, reader.zone(), Instant.now()).scopedTo(SecurityContextHolder.getContext().getAuthentication(), access);
         String before = LogFilter.cursor(params, "before");
@@ -82,19 +86,16 @@ class LogsController implements org.springframework.beans.factory.DisposableBean
             model.addAttribute("at", at);
             model.addAttribute("after", after); // an empty page after an entry follows from that entry
             model.addAttribute("page", lazy(shown, Shown::page));
-            model.addAttribute("entries", lazy(shown, Shown::entries));
+            model.addAttribute("entries", ENTRIES);
             model.addAttribute("olderUrl", lazy(shown, Shown::olderUrl));
             model.addAttribute("newerUrl", lazy(shown, Shown::newerUrl));
             model.addAttribute("journalProblem", lazy(shown, Shown::journalProblem));
-            ResponseEntity<String> html;
             try {
-                html = rendered.render("logs/list", model.asMap(), request, response);
+                rendered.write("logs/list", model.asMap(), ENTRIES, () -> awaited(shown).entries(), request, response);
             } catch (RuntimeException e) {
                 awaited(shown); // the read's own failure (a bad pattern: 400; no journal: 503) is the answer
                 throw e;
             }
-            awaited(shown);
-            return html;
         }
     }
 
@@ -104,13 +105,15 @@ class LogsController implements org.springframework.beans.factory.DisposableBean
     }
 
     /** What the entries decide on the page, read while the page's frame renders. */
-    private record Shown(LogPage page, String entries, String olderUrl, String newerUrl, String journalProblem) {
+    private record Shown(LogPage page, byte[] entries, String olderUrl, String newerUrl, String journalProblem) {
     }
 
     private Shown shown(LogFilter filter, String before, String after, String at, String q) {
-        LogPage page = reader.page(filter, before, after, at);
+        // each entry's HTML is written as its row comes, while journalctl reads the next ones
+        StringBuilder html = new StringBuilder(LogReader.PAGE * 768);
+        LogPage page = reader.page(filter, before, after, at, row -> EntryHtml.entry(html, row));
         String base = "/logs?" + (q.isEmpty() ? "" : q + "&");
-        return new Shown(page, EntryHtml.entries(page.rows()),
+        return new Shown(page, html.toString().getBytes(StandardCharsets.UTF_8),
                 page.older() == null ? null : base + "before=" + LogFilter.enc(page.older()),
                 page.newer() == null ? null : base + "after=" + LogFilter.enc(page.newer()),
                 // entries prove a journal: only an empty page looks for the files (a walk of the journal directories)

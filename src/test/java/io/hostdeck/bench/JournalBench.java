@@ -66,6 +66,9 @@ public final class JournalBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // as the shipped jar's main: before this JVM starts any process (-Djdk.lang.Process.launchMechanism=... in
+        // MAVEN_OPTS measures another mechanism)
+        io.hostdeck.ProcessLaunch.apply();
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int k = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
@@ -287,9 +290,10 @@ public final class JournalBench {
         System.out.println();
         System.out.printf(Locale.ROOT, "JournalBench: N=%d entries of %s, K=%d rounds (after %d warm-up), %s%n", n, UNIT,
                 k, warmup, onHost("journalctl", "--version").stdout().lines().findFirst().orElse(""));
-        System.out.printf(Locale.ROOT, "machine: %d CPUs (%s), %s, kernel %s; JVM %s %s%n", rt.availableProcessors(),
-                cpuModel(), osName(), System.getProperty("os.version"), System.getProperty("java.vm.name"),
-                System.getProperty("java.runtime.version"));
+        System.out.printf(Locale.ROOT, "machine: %d CPUs (%s), %s, kernel %s; JVM %s %s, processes started by %s%n",
+                rt.availableProcessors(), cpuModel(), osName(), System.getProperty("os.version"),
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
+                System.getProperty("jdk.lang.Process.launchMechanism", "the JDK's default"));
         System.out.printf(Locale.ROOT, "load average before/after: %s / %s; first page: %d KiB of HTML%n%n", loadBefore,
                 loadAfter, htmlKib);
         System.out.println("| what | median ms | p95 ms | min ms | max ms |");
