@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -93,10 +94,15 @@ class HostPageIT extends AppOnTestbed {
 
         assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
                 .startsWith("HOSTDECK_SESSION=").contains("HttpOnly").contains("SameSite=Strict"));
+        // the log page too, which the controller writes to the response itself (RenderedPage#write)
+        for (String path : List.of("/logs?unit=systemd-journald.service", "/")) {
+            var each = web.get(path);
+            assertThat(each.statusCode()).as(path).isEqualTo(200);
+            assertThat(each.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp -> assertThat(csp)
+                    .contains("script-src 'self'").doesNotContain("unsafe-inline").contains("frame-ancestors 'none'"));
+            assertThat(each.headers().firstValue("X-Frame-Options")).as(path).contains("DENY");
+        }
         var page = web.get("/");
-        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
-                .contains("script-src 'self'").doesNotContain("unsafe-inline").contains("frame-ancestors 'none'"));
-        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(page.body()).doesNotContain("<script>").doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
         // every script the page names is really served (a versionless webjar path needs the locator)
         java.util.regex.Matcher scripts = java.util.regex.Pattern.compile("<script src=\"([^\"]+)\"").matcher(page.body());
