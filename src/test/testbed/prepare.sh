@@ -2,7 +2,7 @@
 # prepare.sh [--image-path]
 #
 # Makes this machine ready for the integration tests; idempotent, fast when nothing is missing.
-#  1. installs the Debian packages the tests need (nspawn, debootstrap, chromium + its driver)
+#  1. installs the Debian packages the tests need (nspawn, debootstrap, chromium + its driver, a static busybox)
 #  2. builds the testbed's container image once, cached OUTSIDE the checkout:
 #       ${HOSTDECK_TESTBED_CACHE:-/var/cache/hostdeck-testbed}/image-<key>
 #     <key> hashes everything the image is built from, so a changed package list builds a new
@@ -19,7 +19,8 @@ VARIANT=minbase
 INCLUDE=systemd,dbus,systemd-sysv,iproute2,procps,systemd-container
 # bump when the way the image is built changes without the package list changing
 FORMAT=1
-PACKAGES=(systemd-container debootstrap chromium chromium-driver)
+# busybox-static: the container ITs (docker.sh, podman.sh, NspawnMachineIT) and the v2 guests copy its /bin/busybox
+PACKAGES=(systemd-container debootstrap chromium chromium-driver busybox-static)
 
 CACHE=${HOSTDECK_TESTBED_CACHE:-/var/cache/hostdeck-testbed}
 KEY=$(printf '%s\n' "$FORMAT" "$SUITE" "$VARIANT" "$INCLUDE" | sha256sum | cut -c1-12)
