@@ -595,8 +595,27 @@ class CgroupReaderTest {
 
     @Test
     void underATightBudgetACgroupThatStopsRunningGivesBackEvenItsCpuFile() throws IOException {
+        CgroupSample last = ranThenCooled(8); // 7 files of a running cgroup: seven eighths
+        assertThat(reader.openFiles()).as("cool, at seven eighths of the budget: none kept").isZero();
+        Path cpuStat = unified().resolve("hd.slice/busy.service/cpu.stat");
+        Files.writeString(cpuStat, Files.readString(cpuStat).replace("usage_usec ", "usage_usec 1"));
+        assertThat(reader.poll("/hd.slice/busy.service").orElseThrow().cpuUsageUsec())
+                .as("still read, opened for the read").isGreaterThan(last.cpuUsageUsec());
+    }
+
+    @Test
+    void aCoolCgroupKeepsItsCpuFileWhileBelowSevenEighthsOfTheBudget() throws IOException {
+        ranThenCooled(10); // 7 files of a running cgroup: past half, below 7/8
+        assertThat(reader.openFiles()).as("cool: its CPU file kept, the budget being far from spent").isEqualTo(1);
+    }
+
+    /**
+     * A reader with a budget of {@code budget} files, and busy.service run for three polls (its 7
+     * per-tick files open) and then still for COOL_POLLS: its last reading.
+     */
+    private CgroupSample ranThenCooled(int budget) throws IOException {
         v2Tree();
-        reader = new CgroupReader(host(), 8, false); // 7 files of a running cgroup: seven eighths
+        reader = new CgroupReader(host(), budget, false);
         Path busy = unified().resolve("hd.slice/busy.service");
         String cpuStat = V2_BUSY_CPU_STAT;
         for (int i = 0; i < 3; i++) {
@@ -609,29 +628,7 @@ class CgroupReaderTest {
         for (int i = 0; i < CgroupReader.COOL_POLLS; i++) {
             last = reader.poll("/hd.slice/busy.service").orElseThrow();
         }
-        assertThat(reader.openFiles()).as("cool, at seven eighths of the budget: none kept").isZero();
-        cpuStat = cpuStat.replace("usage_usec ", "usage_usec 1");
-        Files.writeString(busy.resolve("cpu.stat"), cpuStat);
-        assertThat(reader.poll("/hd.slice/busy.service").orElseThrow().cpuUsageUsec())
-                .as("still read, opened for the read").isGreaterThan(last.cpuUsageUsec());
-    }
-
-    @Test
-    void aCoolCgroupKeepsItsCpuFileWhileBelowSevenEighthsOfTheBudget() throws IOException {
-        v2Tree();
-        reader = new CgroupReader(host(), 10, false); // 7 files of a running cgroup: past half, below 7/8
-        Path busy = unified().resolve("hd.slice/busy.service");
-        String cpuStat = V2_BUSY_CPU_STAT;
-        for (int i = 0; i < 3; i++) {
-            cpuStat = cpuStat.replace("usage_usec ", "usage_usec 1");
-            Files.writeString(busy.resolve("cpu.stat"), cpuStat);
-            reader.poll("/hd.slice/busy.service");
-        }
-        assertThat(reader.openFiles()).as("running: its per-tick files").isEqualTo(7);
-        for (int i = 0; i < CgroupReader.COOL_POLLS; i++) {
-            reader.poll("/hd.slice/busy.service");
-        }
-        assertThat(reader.openFiles()).as("cool: its CPU file kept, the budget being far from spent").isEqualTo(1);
+        return last;
     }
 
     @Test
