@@ -37,7 +37,8 @@ final class OpenFiles {
      * the last eighth is left to the files of the cgroups that start running. A cool cgroup's CPU
      * file is read whenever its parent's sum cannot vouch for it, every other pass on a host whose
      * active set changes: at 10,000 cgroups and a budget of 15,000, keeping them only below half
-     * the budget left half of it unused and read 1,500 of them a second by open, read and close.
+     * the budget left half of it unused, and opening, reading and closing the cool children's CPU
+     * files was a tenth of the sampler thread.
      */
     boolean roomy() {
         return count.get() < max - max / 8;
