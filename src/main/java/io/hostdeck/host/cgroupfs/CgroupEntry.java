@@ -44,6 +44,12 @@ final class CgroupEntry {
      * work (a service's first fork, its processes' exit) shows, not what it had before.
      */
     private boolean countersBehind;
+    /**
+     * From when a new cgroup that runs has its limits read a second time, the hierarchies it lacked
+     * looked for again (0: done): a runtime sets a container's limits, and may make its
+     * controllers' cgroups, just after the cgroup appears, which its first reading can come before.
+     */
+    private long settleAt;
     /** The memory figure when the slow counters were last read: they are read again only once it moved. */
     private long slowMemory = NONE;
     /** What descendants() found when last asked: -1 unknown. */
@@ -175,6 +181,9 @@ final class CgroupEntry {
         s.gone = false;
         long[] v = s.values;
         long at = now;
+        if (last == null) {
+            settleAt = now + CgroupReader.SETTLE_NANOS | 1; // never 0
+        }
         boolean refreshDue = last == null || now - refreshDueAt >= 0;
         boolean limitsDue = refreshDue || limitsTold;
         boolean catchUp = countersBehind && now - countersDueAt >= 0;
@@ -204,6 +213,12 @@ final class CgroupEntry {
             return null;
         }
         boolean still = lastUsage != NONE && v[0] == lastUsage;
+        boolean settle = !still && settleAt != 0 && now - settleAt >= 0;
+        if (settle) {
+            settleAt = 0;
+            files.recheckNow();
+            files.recheckIfDue(now);
+        }
         stillInPass = still ? pass : -1;
         if (poll && !still && v[0] != NONE && !children.isEmpty()) {
             sumChildren(s, pass, v[0], (pass & 1) == 0, now);
@@ -232,7 +247,7 @@ final class CgroupEntry {
         s.ioPressure = ioPressure;
         s.ioDevices = ioDevices;
         slow(s, v, full || now - slowDueAt >= 0 && v[10] != slowMemory, now);
-        limits(s, v, limitsDue, now);
+        limits(s, v, limitsDue || settle, now);
         return done(s, refreshDue, now, at);
     }
 

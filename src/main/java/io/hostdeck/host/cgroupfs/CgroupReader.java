@@ -50,7 +50,8 @@ import io.hostdeck.host.HostProperties;
  * cgroup itself is gone the read is empty. Hierarchies or controllers a cgroup lacked are looked
  * for again every {@value #RECHECK_SECONDS} s; cgroups not read for {@value #IDLE_SECONDS} s are
  * forgotten. Limits (cpu.max, memory.max, pids.max, their v1 peers) are settings, not counters:
- * they are read with the first reading and then every {@value #LIMITS_SECONDS} s while the cgroup
+ * they are read with the first reading, again at a poll that finds it running {@value #SETTLE_SECONDS} s
+ * or more later (a runtime sets them just after the cgroup appears), and then every {@value #LIMITS_SECONDS} s while the cgroup
  * runs, every {@value #QUIET_LIMITS_SECONDS} s while it does not (at once after
  * {@link CgroupWriter} changes them), so a change made elsewhere shows within that time.
  *
@@ -123,6 +124,13 @@ public class CgroupReader implements AutoCloseable {
      */
     static final int PRESSURE_BACKOFF_SECONDS = 32;
     static final long PRESSURE_BACKOFF_NANOS = PRESSURE_BACKOFF_SECONDS * 1_000_000_000L;
+    /**
+     * From when after its first reading a new cgroup that runs has its limits read a second time
+     * (and the hierarchies it lacked looked for again): Podman and Docker set a container's limits
+     * just after its cgroup appears, and a first reading in between left them unknown for a minute.
+     */
+    static final int SETTLE_SECONDS = 2;
+    static final long SETTLE_NANOS = SETTLE_SECONDS * 1_000_000_000L;
     static final int WALK_SECONDS = 60;
     /**
      * How often a walk due by the clock alone reads each known leaf's cgroup.stat (a leaf that got

@@ -198,6 +198,26 @@ class CgroupReaderTest {
     }
 
     @Test
+    void aNewCgroupsLimitsAreReadAgainSoonAfterItsFirstReading() throws Exception {
+        // a runtime makes a container's cgroup, then writes its limits: the first reading can come between
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service");
+        noPressure(busy);
+        CgroupSample first = reader.poll("/hd.slice/busy.service").orElseThrow();
+        Files.writeString(busy.resolve("memory.max"), "67108864\n");
+        Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
+        assertThat(reader.poll("/hd.slice/busy.service").orElseThrow().memoryMax()).as("running, not due yet")
+                .isEqualTo(first.memoryMax());
+        Thread.sleep(CgroupReader.SETTLE_SECONDS * 1000L + 100);
+        Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 2"));
+        assertThat(reader.poll("/hd.slice/busy.service").orElseThrow().memoryMax())
+                .as("read again %d s after the first reading (not the minute of a running cgroup's limits)",
+                        CgroupReader.SETTLE_SECONDS)
+                .isEqualTo(67108864L);
+    }
+
+    @Test
     void aPollByIndexReadsTheCgroupOfThatPathAlsoAfterTheWalkChanged() throws IOException {
         v2Tree();
         reader = reader();
