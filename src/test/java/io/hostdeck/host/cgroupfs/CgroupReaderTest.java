@@ -143,10 +143,7 @@ class CgroupReaderTest {
 
     @Test
     void aPollOfACgroupWhoseCpuTimeDidNotMoveIsThePreviousReadingAndOneThatMovedIsReadAfresh() throws Exception {
-        v2Tree();
-        reader = reader();
-        Path busy = unified().resolve("hd.slice/busy.service");
-        noPressure(busy); // pressure above zero is read again every 2 s, idle or not
+        Path busy = busyWithoutPressure(); // pressure above zero is read again while idle
         CgroupSample first = reader.poll("/hd.slice/busy.service").orElseThrow();
 
         Files.writeString(busy.resolve("memory.current"), "4096\n");
@@ -176,10 +173,7 @@ class CgroupReaderTest {
     void aCgroupThatStopsRunningBetweenTwoReadsOfItsCountersHasThemReadOnceMore() throws Exception {
         // a service's first reading can come before its first fork (its cgroup is made first); its
         // CPU then moves once and stops: the tasks read before must not stand until the refresh
-        v2Tree();
-        reader = reader();
-        Path busy = unified().resolve("hd.slice/busy.service");
-        noPressure(busy);
+        Path busy = busyWithoutPressure();
         CgroupSample first = reader.poll("/hd.slice/busy.service").orElseThrow();
 
         Files.writeString(busy.resolve("pids.current"), "7\n");
@@ -200,10 +194,7 @@ class CgroupReaderTest {
     @Test
     void aNewCgroupsLimitsAreReadAgainSoonAfterItsFirstReading() throws Exception {
         // a runtime makes a container's cgroup, then writes its limits: the first reading can come between
-        v2Tree();
-        reader = reader();
-        Path busy = unified().resolve("hd.slice/busy.service");
-        noPressure(busy);
+        Path busy = busyWithoutPressure();
         CgroupSample first = reader.poll("/hd.slice/busy.service").orElseThrow();
         Files.writeString(busy.resolve("memory.max"), "67108864\n");
         Files.writeString(busy.resolve("cpu.stat"), V2_BUSY_CPU_STAT.replace("usage_usec ", "usage_usec 1"));
@@ -521,6 +512,15 @@ class CgroupReaderTest {
             assertThat(passes.get(1).get(after).cpuUsageUsec()).as("%s: after the runner, not read", after)
                     .isEqualTo(100_000);
         }
+    }
+
+    /** The v2 tree and the reader; busy.service's directory, with no pressure (so only its CPU time decides what is read). */
+    private Path busyWithoutPressure() throws IOException {
+        v2Tree();
+        reader = reader();
+        Path busy = unified().resolve("hd.slice/busy.service");
+        noPressure(busy);
+        return busy;
     }
 
     /**
